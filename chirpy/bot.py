@@ -1,0 +1,375 @@
+"""The turn pipeline: annotate → responders in parallel → select → prompt → shape → log.
+
+``Bot`` is the one object every interface drives (terminal chat, HTTP server, replay). It holds no
+per-conversation memory of its own: each turn loads the conversation's state from the store and
+writes the turn and the new state back in one transaction, so several worker processes can share
+one log and a crash never leaves half a turn behind.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import random
+import threading
+import time
+import uuid
+from functools import partial
+from typing import Any
+
+from chirpy import registry
+from chirpy.annotations import Annotations, CoreAnnotator
+from chirpy.config import Config
+from chirpy.errors import ChirpyError, ComponentUnavailable, ConfigError, ConversationEnded
+from chirpy.experiments import assign_arms, load_experiments
+from chirpy.nlp import load_nlp
+from chirpy.responder import Candidate, Priority, Responder, TurnContext, as_list
+from chirpy.runner import ResponderRun, ResponderRunner
+from chirpy.selection import compose, rank
+from chirpy.state import ConversationState, Utterance
+from chirpy.store import TurnRecord
+from chirpy.text import clean_user_text
+from chirpy.turn import ChosenTurn, TurnResult
+
+log = logging.getLogger("chirpy.bot")
+
+# Said only if every responder, the fallback included, failed or was filtered out.
+LAST_RESORT = "Sorry, I lost my train of thought there. What would you like to talk about?"
+# The prompt phase follows the response phase; it gets what is left of the deadline, but never
+# less than this, so a slow response phase cannot leave a redirect without its new topic.
+PROMPT_PHASE_FLOOR_S = 0.2
+
+
+class Bot:
+    def __init__(self, config: Config, *, store: Any = None, arm_overrides: dict[str, str] | None = None) -> None:
+        config.import_plugins()
+        self.config = config
+        bot = config.bot
+        self.seed = int(bot.get("seed", 0))
+        self.deadline_s = float(bot.get("deadline_seconds", 2.0))
+        self.max_input_chars = int(bot.get("max_input_chars", 1000))
+        self.experiments = load_experiments(config.experiments)
+        self.arm_overrides = dict(arm_overrides or {})
+        assign_arms(self.experiments, "validate", self.seed, self.arm_overrides)  # bad overrides fail now
+        self.store = store if store is not None else open_store(config, bot.get("db", "chirpy.db"))
+        self.nlp = load_nlp(str(bot.get("spacy_model", "auto")))
+        self.annotator = CoreAnnotator(self.nlp)
+        self.services: dict[str, Any] = {"nlp": self.nlp, "config": config, "bot": self}
+        self.responders = self._build_responders()
+        self.order = list(self.responders)
+        self.annotators = self._build_components(registry.annotators, "annotators")
+        self.filters = self._build_components(registry.filters, "filters", builtin={"no_repeat": NoRepeatFilter})
+        self.shapers = self._build_components(registry.shapers, "shapers")
+        self.runner = ResponderRunner(max_workers=max(8, 2 * len(self.responders)))
+
+    # -- building ------------------------------------------------------------------------------
+    def _build_responders(self) -> dict[str, Responder]:
+        built: dict[str, Responder] = {}
+        for name in self.config.responder_order:
+            table = self.config.responder_config(name)
+            kind = str(table.get("type", name))
+            cls = _lookup(registry.responders, kind, "responder")
+            try:
+                responder = cls(table)
+            except ComponentUnavailable as exc:
+                log.warning("%s: %s — running without it", name, exc)
+                continue
+            responder.name = name
+            built[name] = responder
+        if not built:
+            raise ConfigError("no responder could be started")
+        return built
+
+    def _build_components(self, reg: Any, key: str, builtin: dict[str, Any] | None = None) -> list[tuple[str, Any]]:
+        parts = []
+        for name in self.config.pipeline.get(key, []):
+            cls = (builtin or {}).get(name) or _lookup(reg, name, key[:-1])
+            try:
+                parts.append((name, cls(self.config.section(name))))
+            except ComponentUnavailable as exc:
+                log.warning("%s: %s — running without it", name, exc)
+        return parts
+
+    # -- conversations -------------------------------------------------------------------------
+    def start(
+        self,
+        conversation_id: str | None = None,
+        *,
+        user_id: str | None = None,
+        arms: dict[str, str] | None = None,
+        channel: str | None = None,
+    ) -> TurnResult:
+        """Open a conversation: the bot speaks first (the launch turn, with no user utterance)."""
+        conversation_id = conversation_id or uuid.uuid4().hex
+        if self.store.load_state(conversation_id) is not None:
+            raise ChirpyError(f"conversation {conversation_id} already exists")
+        state = self._new_state(conversation_id, user_id, arms)
+        return self._turn(state, None, channel=channel)
+
+    def respond(
+        self,
+        conversation_id: str,
+        user_text: str | None,
+        *,
+        user_id: str | None = None,
+        arms: dict[str, str] | None = None,
+        channel: str | None = None,
+    ) -> TurnResult:
+        """One user turn. An unknown conversation id starts a conversation at this utterance."""
+        state = self.store.load_state(conversation_id)
+        if state is None:
+            state = self._new_state(conversation_id, user_id, arms)
+        elif state.ended:
+            raise ConversationEnded(f"conversation {conversation_id} has ended")
+        return self._turn(state, user_text or "", channel=channel)
+
+    def end(self, conversation_id: str, reason: str) -> bool:
+        return self.store.end_conversation(conversation_id, reason)
+
+    def close(self) -> None:
+        for responder in self.responders.values():
+            try:
+                responder.close()
+            except Exception:  # noqa: BLE001 — shutting down: one bad close must not block the rest
+                log.exception("closing responder %s", responder.name)
+        self.runner.shutdown()
+        self.store.close()
+
+    def _new_state(self, conversation_id: str, user_id: str | None, arms: dict[str, str] | None) -> ConversationState:
+        overrides = {**self.arm_overrides, **(arms or {})}
+        state = ConversationState(
+            conversation_id=conversation_id,
+            user_id=user_id,
+            arms=assign_arms(self.experiments, conversation_id, self.seed, overrides),
+        )
+        if user_id:
+            state.user_name = self.store.user_facts(user_id).get("name")
+        return state
+
+    # -- one turn ------------------------------------------------------------------------------
+    def _turn(self, state: ConversationState, user_text: str | None, *, channel: str | None) -> TurnResult:
+        started = time.monotonic()
+        deadline = started + self.deadline_s
+        is_launch = user_text is None
+        clean = clean_user_text(user_text, self.max_input_chars)
+        annotations = self.annotator.annotate(clean, is_launch=is_launch, expecting=state.expecting)
+        for name, annotator in self.annotators:
+            try:
+                annotator.annotate(annotations, state)
+            except Exception as exc:  # noqa: BLE001 — one failing annotator must not break the turn
+                log.warning("annotator %s failed: %s", name, exc)
+                annotations.extra.setdefault("annotator_errors", {})[name] = f"{type(exc).__name__}: {exc}"
+
+        responses, runs = self._run_phase("response", list(self.responders), state, annotations, deadline, None)
+        response = self._choose(responses, "response") or self._last_resort()
+        candidates = list(responses)
+        prompts: list[Candidate] = []
+        prompt = None
+        if response.needs_prompt and not response.ends_conversation:
+            names = [n for n in self.responders if n != response.responder]
+            prompt_deadline = max(deadline, time.monotonic() + PROMPT_PHASE_FLOOR_S)
+            prompts, prompt_runs = self._run_phase("prompt", names, state, annotations, prompt_deadline, response)
+            runs += prompt_runs
+            candidates += prompts
+            prompt = self._choose(prompts, "prompt") or self._fallback_prompt(state, annotations, response)
+            if prompt is not None and prompt not in candidates:
+                candidates.append(prompt)
+
+        turn = ChosenTurn(response, prompt, rank(responses, self.order), rank(prompts, self.order))
+        shaper_ctx = self._context("shaper", state, annotations, deadline, threading.Event(), None)
+        for name, shaper in self.shapers:
+            try:
+                shaper.shape(turn, shaper_ctx)
+            except Exception as exc:  # noqa: BLE001 — shaping is optional polish; the turn stands without it
+                log.warning("shaper %s failed: %s", name, exc)
+                turn.changes.append({"shaper": name, "error": f"{type(exc).__name__}: {exc}"})
+        for candidate in (turn.response, turn.prompt):
+            if candidate is not None and candidate not in candidates:
+                candidates.append(candidate)  # a shaper's new line is logged like any other
+
+        text = compose(turn.response, turn.prompt)
+        latency_ms = (time.monotonic() - started) * 1000
+        turn_index = state.turn_index
+        self._advance_state(state, annotations, turn, text, is_launch)
+        record = self._record(state, turn_index, clean.text if not is_launch else None, text, turn, candidates, runs,
+                              annotations, latency_ms)
+        user_facts = {"name": state.user_name} if state.user_id and state.user_name else None
+        turn_id = self.store.save_turn(record, state, channel=channel, seed=self.seed, user_facts=user_facts)
+        return TurnResult(
+            conversation_id=state.conversation_id, turn_index=turn_index, text=text, ended=state.ended,
+            response=turn.response, prompt=turn.prompt, candidates=candidates, runs=runs,
+            annotations=annotations, latency_ms=latency_ms, turn_id=turn_id, changes=turn.changes,
+        )
+
+    def _context(
+        self, name: str, state: ConversationState, annotations: Annotations, deadline: float,
+        cancelled: threading.Event, response: Candidate | None,
+    ) -> TurnContext:
+        return TurnContext(
+            conversation_id=state.conversation_id,
+            turn_index=state.turn_index,
+            annotations=annotations,
+            state=state,
+            private=copy.deepcopy(state.responder_states.get(name, {})),
+            # A string seed is hashed deterministically (unlike hash()), so replays repeat exactly.
+            rng=random.Random(f"{self.seed}:{state.conversation_id}:{state.turn_index}:{name}"),
+            deadline=deadline,
+            cancelled=cancelled,
+            response=response,
+            services=self.services,
+        )
+
+    def _run_phase(
+        self, phase: str, names: list[str], state: ConversationState, annotations: Annotations,
+        deadline: float, response: Candidate | None,
+    ) -> tuple[list[Candidate], list[ResponderRun]]:
+        cancelled = threading.Event()
+        calls = {}
+        for name in names:
+            responder = self.responders[name]
+            ctx = self._context(name, state, annotations, deadline, cancelled, response)
+            calls[name] = partial(responder.respond if phase == "response" else responder.prompt, ctx)
+        runs = self.runner.run(calls, phase, deadline, cancelled)
+        candidates = [c for run in runs for c in run.candidates]
+        ctx = self._context("filters", state, annotations, deadline, cancelled, response)
+        for candidate in candidates:
+            self._filter(candidate, ctx)
+        return candidates, runs
+
+    def _filter(self, candidate: Candidate, ctx: TurnContext) -> None:
+        for name, check in self.filters:
+            try:
+                reason = check.check(candidate, ctx)
+            except Exception as exc:  # noqa: BLE001 — a broken filter must not silence the bot
+                log.warning("filter %s failed: %s", name, exc)
+                continue
+            if reason:
+                candidate.rejected = f"{name}: {reason}"
+                return
+
+    def _choose(self, candidates: list[Candidate], phase: str) -> Candidate | None:
+        ranked = rank(candidates, self.order)
+        if ranked:
+            return ranked[0]
+        # Better to repeat ourselves than to say nothing: fall back to lines refused only for repetition.
+        repeats = [c for c in candidates if c.rejected and c.rejected.startswith("no_repeat")]
+        for candidate in repeats:
+            candidate.rejected = None
+        ranked = rank(repeats, self.order)
+        if not ranked and phase == "response":
+            log.warning("no usable response candidate; using the last-resort line")
+        return ranked[0] if ranked else None
+
+    def _fallback_prompt(self, state: ConversationState, annotations: Annotations, response: Candidate) -> Candidate | None:
+        """No other responder offered a prompt: ask the universal fallback (even if it gave the response)."""
+        name = str(self.config.bot.get("fallback", "fallback"))
+        fallback = self.responders.get(name)
+        if fallback is None:
+            return None
+        ctx = self._context(name, state, annotations, time.monotonic() + PROMPT_PHASE_FLOOR_S, threading.Event(), response)
+        if response.responder == name and response.state is not None:
+            ctx.private = copy.deepcopy(response.state)  # keep the response's phrasing memory
+        try:
+            prompts = as_list(fallback.prompt(ctx))
+        except Exception as exc:  # noqa: BLE001
+            log.warning("fallback prompt failed: %s", exc)
+            return None
+        for candidate in prompts:
+            candidate.responder, candidate.kind = name, "prompt"
+            self._filter(candidate, ctx)
+        return self._choose(prompts, "prompt")
+
+    @staticmethod
+    def _last_resort() -> Candidate:
+        return Candidate(LAST_RESORT, Priority.UNIVERSAL_FALLBACK, responder="last_resort")
+
+    # -- after selection -----------------------------------------------------------------------
+    def _advance_state(
+        self, state: ConversationState, annotations: Annotations, turn: ChosenTurn, text: str, is_launch: bool
+    ) -> None:
+        if not is_launch:
+            state.history.append(Utterance("user", annotations.text))
+        state.history.append(Utterance("bot", text, turn.response.responder))
+        if annotations.user_name:
+            state.user_name = annotations.user_name
+        last = turn.prompt or turn.response
+        for candidate in (turn.response, turn.prompt):
+            if candidate is not None and candidate.state is not None:
+                state.responder_states[candidate.responder] = candidate.state
+            if candidate is not None and candidate.topic and candidate.topic not in state.topics_covered:
+                state.topics_covered.append(candidate.topic)
+        for name, update in turn.state_updates.items():
+            state.responder_states[name] = update
+        state.active_responder = last.responder
+        state.current_topic = last.topic
+        state.current_entity = last.entity
+        state.expecting = last.expects
+        state.turn_index += 1
+        if turn.response.ends_conversation:
+            state.ended = True
+            state.end_reason = str(turn.response.meta.get("end_reason", "bot_closed"))
+
+    def _record(
+        self, state: ConversationState, turn_index: int, user_text: str | None, text: str, turn: ChosenTurn,
+        candidates: list[Candidate], runs: list[ResponderRun], annotations: Annotations, latency_ms: float,
+    ) -> TurnRecord:
+        position = {id(c): i for i, c in enumerate(turn.ranked_responses + turn.ranked_prompts)}
+        chosen = {id(turn.response), id(turn.prompt)}
+        details: dict[str, Any] = {"response_meta": turn.response.meta, **turn.details}
+        if turn.prompt is not None:
+            details["prompt_meta"] = turn.prompt.meta
+        if turn.changes:
+            details["changes"] = turn.changes
+        return TurnRecord(
+            conversation_id=state.conversation_id,
+            turn_index=turn_index,
+            user_text=user_text,
+            bot_text=text,
+            response_responder=turn.response.responder,
+            prompt_responder=turn.prompt.responder if turn.prompt else None,
+            latency_ms=latency_ms,
+            arms=state.arms,
+            annotations=annotations.to_dict(),
+            ended=state.ended,
+            topic=state.current_topic,
+            details=details,
+            candidates=[
+                {
+                    "kind": c.kind, "responder": c.responder, "text": c.text, "priority": int(c.priority),
+                    "rank": position.get(id(c)), "chosen": int(id(c) in chosen), "rejected": c.rejected,
+                    "needs_prompt": int(c.needs_prompt), "is_question": int(bool(c.is_question)),
+                    "scores": c.scores, "meta": c.meta,
+                }
+                for c in candidates
+            ],
+            runs=[
+                {
+                    "responder": r.responder, "phase": r.phase, "status": r.status,
+                    "latency_ms": round(r.latency_ms, 3), "error": r.error, "n_candidates": len(r.candidates),
+                }
+                for r in runs
+            ],
+        )
+
+
+class NoRepeatFilter:
+    """Refuse a line the bot already said in this conversation (up to case and punctuation)."""
+
+    def __init__(self, config: dict[str, Any] | None = None) -> None:
+        self.config = config or {}
+
+    def check(self, candidate: Candidate, ctx: TurnContext) -> str | None:
+        return "said earlier in this conversation" if ctx.already_said(candidate.text) else None
+
+
+def _lookup(reg: Any, name: str, what: str) -> Any:
+    try:
+        return reg.get(name)
+    except Exception:  # catalogue raises RegistryError, a plain ValueError subclass in some versions
+        known = ", ".join(sorted(reg.get_all())) or "none"
+        raise ConfigError(f"unknown {what} {name!r} (registered: {known})") from None
+
+
+def open_store(config: Config, location: str) -> Any:
+    cls = _lookup(registry.stores, str(config.bot.get("store", "sqlite")), "store")
+    return cls(location)

@@ -1,0 +1,86 @@
+"""The ``chirpy`` command. Each subcommand imports its heavy parts lazily so ``chirpy --help``
+answers instantly; a ``ChirpyError`` becomes one line on stderr and exit code 2, never a traceback.
+
+Feature commands live in their own modules and are attached at the bottom of this file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Any
+
+import click
+
+from chirpy.errors import ChirpyError
+
+# Loading a model by hub name without network retries for ~46 s; a socialbot must not hang at start-up.
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+
+class ChirpyGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ChirpyError as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            sys.exit(2)
+
+
+def config_options(func: Any) -> Any:
+    """The options every bot-driving command shares: config file, log database, seed, arms."""
+    func = click.option("--arm", "arms", multiple=True, metavar="EXPERIMENT=ARM",
+                        help="Force an experiment arm (repeatable).")(func)
+    func = click.option("--seed", type=int, default=None, help="Seed for arms and phrasing choices.")(func)
+    func = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
+                        help="Conversation log (SQLite). Default: [bot] db in the config.")(func)
+    func = click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+                        help="A TOML file merged over the built-in configuration.")(func)
+    return func
+
+
+def build_bot(config_path: str | None, db: str | None, seed: int | None, arms: tuple[str, ...],
+              overrides: dict[str, Any] | None = None) -> Any:
+    from chirpy.bot import Bot
+    from chirpy.config import Config
+    from chirpy.experiments import parse_arm_overrides
+
+    settings = dict(overrides or {})
+    if db is not None:
+        settings["bot.db"] = db
+    if seed is not None:
+        settings["bot.seed"] = seed
+    config = Config.load(config_path, settings)
+    return Bot(config, arm_overrides=parse_arm_overrides(arms))
+
+
+@click.group(cls=ChirpyGroup)
+@click.option("-v", "--verbose", is_flag=True, help="Show warnings and info from every component.")
+def cli(verbose: bool) -> None:
+    """chirpy: build, chat with, serve and evaluate an open-domain socialbot."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+@cli.command()
+@config_options
+def chat(config_path: str | None, db: str | None, seed: int | None, arms: tuple[str, ...]) -> None:
+    """Chat with the bot in the terminal (/debug, /reset, /quit)."""
+    from chirpy.repl import run_repl
+
+    bot = build_bot(config_path, db, seed, arms)
+    try:
+        run_repl(bot)
+    finally:
+        bot.close()
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""Registries that let a user swap any part of the bot by name from config.
+
+Built on `catalogue` (the library behind spaCy's registry): third-party packages can also register
+parts through the ``chirpy_<kind>`` entry-point groups, so a team's responders live in their own
+package and are enabled in TOML without touching chirpy.
+"""
+
+from __future__ import annotations
+
+import catalogue
+
+responders = catalogue.create("chirpy", "responders", entry_points=True)
+"""Responder classes: ``cls(config: dict)`` (their ``[responders.NAME]`` table) with ``respond(ctx)``
+and optional ``prompt(ctx)``; see ``chirpy.responder.Responder``."""
+
+annotators = catalogue.create("chirpy", "annotators", entry_points=True)
+"""Annotator classes: ``cls(config: dict)`` (their top-level ``[NAME]`` table) with
+``annotate(annotations, state)``; they add fields to a turn's annotations."""
+
+filters = catalogue.create("chirpy", "filters", entry_points=True)
+"""Candidate filters: ``cls(config: dict)`` (their ``[NAME]`` table) with
+``check(candidate, ctx) -> str | None`` returning a reason to reject."""
+
+shapers = catalogue.create("chirpy", "shapers", entry_points=True)
+"""Turn shapers: ``cls(config: dict)`` (their ``[NAME]`` table) with ``shape(turn, ctx) -> None``, run after
+selection (the initiative controller, ...); they may swap or rewrite the chosen lines."""
+
+scorers = catalogue.create("chirpy", "scorers", entry_points=True)
+"""Neural candidate scorers (higher is better): likelihood, dissatisfaction, ..."""
+
+stores = catalogue.create("chirpy", "stores", entry_points=True)
+"""Conversation stores: ``cls(location: str)``; SQLite is the built-in default."""

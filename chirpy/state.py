@@ -1,0 +1,87 @@
+"""Conversation state as plain, versioned JSON.
+
+Chirpy Cardinal pickled its state, which made logs unreadable outside Python and broke on every
+refactor. Here state is dataclasses ↔ dict with a version number: any SQLite browser can read it,
+and an old log is either migrated or refused with a clear message.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from chirpy.errors import ChirpyError
+
+STATE_VERSION = 1
+
+
+@dataclass
+class Utterance:
+    speaker: str  # "user" or "bot"
+    text: str
+    responder: str | None = None  # for bot utterances: who said it (response responder)
+
+
+@dataclass
+class ConversationState:
+    conversation_id: str
+    turn_index: int = 0
+    user_id: str | None = None
+    user_name: str | None = None
+    arms: dict[str, str] = field(default_factory=dict)
+    history: list[Utterance] = field(default_factory=list)
+    active_responder: str | None = None  # who holds the thread: its candidates may strongly continue
+    current_topic: str | None = None
+    current_entity: str | None = None
+    topics_covered: list[str] = field(default_factory=list)
+    expecting: str | None = None  # what the last bot line asked for ("name", ...), read by the annotator
+    responder_states: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ended: bool = False
+    end_reason: str | None = None
+
+    # -- reading -------------------------------------------------------------------------------
+    def bot_utterances(self) -> list[str]:
+        return [u.text for u in self.history if u.speaker == "bot"]
+
+    def user_utterances(self) -> list[str]:
+        return [u.text for u in self.history if u.speaker == "user"]
+
+    @property
+    def last_bot_text(self) -> str | None:
+        for u in reversed(self.history):
+            if u.speaker == "bot":
+                return u.text
+        return None
+
+    # -- (de)serialising -----------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": STATE_VERSION, **asdict(self)}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ConversationState":
+        data = dict(data)
+        version = data.pop("version", None)
+        if version != STATE_VERSION:
+            data = migrate(data, version)
+        history = [Utterance(**u) for u in data.pop("history", [])]
+        known = {f for f in cls.__dataclass_fields__}
+        unknown = set(data) - known
+        if unknown:
+            raise ChirpyError(f"conversation state has unknown fields {sorted(unknown)}: written by a newer chirpy?")
+        return cls(history=history, **data)
+
+    @classmethod
+    def from_json(cls, text: str) -> "ConversationState":
+        return cls.from_dict(json.loads(text))
+
+
+def migrate(data: dict[str, Any], version: Any) -> dict[str, Any]:
+    """Bring state written by an older chirpy up to ``STATE_VERSION``; refuse anything else."""
+    if not isinstance(version, int) or version > STATE_VERSION or version < 1:
+        raise ChirpyError(f"conversation state version {version!r} is not supported (this chirpy writes {STATE_VERSION})")
+    # No older versions exist yet; each future version adds one step here.
+    return data

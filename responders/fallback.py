@@ -1,0 +1,41 @@
+"""The universal fallback: something sensible to say to anything, and a prompt to move on.
+
+It is what guarantees that every turn has an answer, so it never fails and never runs dry: when all
+of its phrasings have been used, the least recently used one comes back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from chirpy.content import load_content
+from chirpy.phrasing import pick_phrasing
+from chirpy.registry import responders
+from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
+
+CONTENT = Path(__file__).parent / "content" / "fallback.toml"
+
+
+@responders.register("fallback")
+class FallbackResponder(Responder):
+    def __init__(self, config: dict | None = None) -> None:
+        super().__init__(config)
+        self.content = load_content(self.config.get("content", CONTENT), CONTENT.parent)
+
+    def respond(self, ctx: TurnContext) -> Returned:
+        ann = ctx.annotations
+        if ann.is_empty:
+            slot, needs_prompt = "empty", False
+        elif not ann.is_english:
+            slot, needs_prompt = "not_english", False
+        elif ann.is_question:
+            slot, needs_prompt = "question", True
+        else:
+            slot, needs_prompt = "statement", True
+        text = pick_phrasing(self.content[slot], slot, ctx.private, ctx.rng, ctx.turn_index, ctx.already_said)
+        return Candidate(text, Priority.UNIVERSAL_FALLBACK, needs_prompt=needs_prompt, state=ctx.private,
+                         meta={"slot": slot})
+
+    def prompt(self, ctx: TurnContext) -> Returned:
+        text = pick_phrasing(self.content["prompt"], "prompt", ctx.private, ctx.rng, ctx.turn_index, ctx.already_said)
+        return Candidate(text, Priority.UNIVERSAL_FALLBACK, state=ctx.private)
