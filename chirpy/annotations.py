@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chirpy.text import CleanText, has_words, latin_share
+from chirpy.text import WORD, CleanText, has_words, latin_share
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -69,6 +69,7 @@ class LanguageRules:
     question_starts: frozenset[str]
     yes_no_starts: frozenset[str]
     not_question_prefixes: tuple[str, ...]
+    question_endings: tuple[str, ...]
     command_starts: tuple[str, ...]
     command_exceptions: tuple[str, ...]
     yes_words: frozenset[str]
@@ -90,6 +91,7 @@ class LanguageRules:
             question_starts=frozenset(data["question_starts"]),
             yes_no_starts=frozenset(data["yes_no_starts"]),
             not_question_prefixes=tuple(data["not_question_prefixes"]),
+            question_endings=tuple(data["question_endings"]),
             command_starts=tuple(data["command_starts"]),
             command_exceptions=tuple(data["command_exceptions"]),
             yes_words=frozenset(data["yes_words"]),
@@ -102,7 +104,7 @@ class LanguageRules:
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9']+", text.lower())
+    return re.findall(WORD, text.lower())
 
 
 def _starts_with_phrase(words: list[str], phrases: tuple[str, ...] | frozenset[str]) -> bool:
@@ -155,6 +157,8 @@ class CoreAnnotator:
         words = _words(ann.text)
         if words:
             lowered = " ".join(words)
+            if len(words) > 2 and any(lowered.endswith(" " + ending) for ending in r.question_endings):
+                ann.is_question = True
             exception = _starts_with_phrase(words, r.command_exceptions)
             if not exception and (_starts_with_phrase(words, r.command_starts) or self._imperative(doc)):
                 ann.is_command = True

@@ -289,7 +289,8 @@ class Bot:
     ) -> None:
         if not is_launch:
             state.history.append(Utterance("user", annotations.text))
-        state.history.append(Utterance("bot", text, turn.response.responder))
+        parts = [c.text.strip() for c in (turn.response, turn.prompt) if c is not None]
+        state.history.append(Utterance("bot", text, turn.response.responder, parts))
         if annotations.user_name:
             state.user_name = annotations.user_name
         last = turn.prompt or turn.response

@@ -78,6 +78,24 @@ def chat(config_path: str | None, db: str | None, seed: int | None, arms: tuple[
         bot.close()
 
 
+from chirpy.replay_cli import replay_command  # noqa: E402 — attached after cli exists
+
+cli.add_command(replay_command)
+
+from eval.cli import COMMANDS as EVAL_COMMANDS  # noqa: E402 — eval, export, import
+
+for _command in EVAL_COMMANDS:
+    cli.add_command(_command)
+
+from chirpy.train_cli import train_group  # noqa: E402
+
+cli.add_command(train_group)
+
+from chirpy.server.cli import serve  # noqa: E402
+
+cli.add_command(serve)
+
+
 def main() -> None:
     cli()
 

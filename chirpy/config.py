@@ -113,8 +113,9 @@ class Config:
             raise ConfigError("[responders] order lists a responder twice")
 
     def import_plugins(self) -> None:
-        """Import the modules whose registry decorators provide the named parts."""
-        for module in self.bot.get("plugins", []):
+        """Import the modules whose registry decorators provide the named parts: chirpy's own
+        (``plugins``, in the built-in config) and a team's (``extra_plugins``, in theirs)."""
+        for module in [*self.bot.get("plugins", []), *self.bot.get("extra_plugins", [])]:
             try:
                 importlib.import_module(module)
             except ImportError as exc:

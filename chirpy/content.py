@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from chirpy.errors import ConfigError
+from chirpy.text import WORD
 
 
 @functools.lru_cache(maxsize=128)
@@ -40,4 +41,4 @@ def compile_patterns(patterns: list[str]) -> re.Pattern[str]:
 
 def normalise(text: str) -> str:
     """The form content patterns are written for: lowercase, no punctuation except apostrophes."""
-    return " ".join(re.findall(r"[a-z0-9']+", text.lower().replace("’", "'")))
+    return " ".join(re.findall(WORD, text.lower().replace("’", "'")))

@@ -90,7 +90,8 @@ class TurnContext:
     def already_said(self, text: str) -> bool:
         """Did the bot say this (up to case and punctuation) earlier in the conversation?"""
         key = normalise_for_comparison(text)
-        return any(normalise_for_comparison(t) == key for t in self.state.bot_utterances())
+        said = self.state.bot_lines() + self.state.bot_utterances()
+        return any(normalise_for_comparison(t) == key for t in said)
 
 
 Returned = Candidate | Iterable[Candidate] | None

@@ -72,7 +72,9 @@ class ResponderRunner:
                 exc = future.exception()
                 if exc is not None:
                     run.status, run.error = "error", f"{type(exc).__name__}: {exc}"
-                    log.warning("responder %s failed in %s: %s", name, phase, run.error, exc_info=exc)
+                    # One line at warning level (the chat stays readable); the traceback at debug level.
+                    log.warning("responder %s failed in %s: %s", name, phase, run.error)
+                    log.debug("traceback of %s", name, exc_info=exc)
                 else:
                     try:
                         run.candidates = as_list(future.result())

@@ -21,6 +21,7 @@ class Utterance:
     speaker: str  # "user" or "bot"
     text: str
     responder: str | None = None  # for bot utterances: who said it (response responder)
+    parts: list[str] | None = None  # for bot utterances: the response and the prompt, separately
 
 
 @dataclass
@@ -43,6 +44,10 @@ class ConversationState:
     # -- reading -------------------------------------------------------------------------------
     def bot_utterances(self) -> list[str]:
         return [u.text for u in self.history if u.speaker == "bot"]
+
+    def bot_lines(self) -> list[str]:
+        """Every line the bot spoke, response and prompt counted separately."""
+        return [part for u in self.history if u.speaker == "bot" for part in (u.parts or [u.text])]
 
     def user_utterances(self) -> list[str]:
         return [u.text for u in self.history if u.speaker == "user"]

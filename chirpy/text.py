@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 
 _SPACES = re.compile(r"\s+")
+# A word: letters and digits in any script, with inner apostrophes ("don't", "maría").
+WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
 @dataclass(frozen=True)
@@ -59,4 +61,4 @@ def latin_share(text: str) -> float:
 
 def normalise_for_comparison(text: str) -> str:
     """Lowercase, letters and digits only: two utterances equal under this are 'the same thing said'."""
-    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
+    return " ".join(re.findall(WORD, text.lower()))

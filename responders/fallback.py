@@ -24,17 +24,18 @@ class FallbackResponder(Responder):
 
     def respond(self, ctx: TurnContext) -> Returned:
         ann = ctx.annotations
-        if ann.is_empty:
-            slot, needs_prompt = "empty", False
-        elif not ann.is_english:
-            slot, needs_prompt = "not_english", False
+        priority = Priority.UNIVERSAL_FALLBACK
+        if ann.is_empty or not ann.is_english:
+            # Nothing any other responder can understand: asking again beats a scripted non sequitur.
+            slot, needs_prompt, priority = ("empty" if ann.is_empty else "not_english"), False, Priority.FORCE_START
         elif ann.is_question:
             slot, needs_prompt = "question", True
         else:
             slot, needs_prompt = "statement", True
         text = pick_phrasing(self.content[slot], slot, ctx.private, ctx.rng, ctx.turn_index, ctx.already_said)
-        return Candidate(text, Priority.UNIVERSAL_FALLBACK, needs_prompt=needs_prompt, state=ctx.private,
-                         meta={"slot": slot})
+        return Candidate(text, priority, needs_prompt=needs_prompt, state=ctx.private, meta={"slot": slot},
+                         # Asking to repeat keeps the thread: the responder that was talking continues next turn.
+                         topic=ctx.state.current_topic if not needs_prompt else None)
 
     def prompt(self, ctx: TurnContext) -> Returned:
         text = pick_phrasing(self.content["prompt"], "prompt", ctx.private, ctx.rng, ctx.turn_index, ctx.already_said)

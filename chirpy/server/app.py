@@ -1,0 +1,84 @@
+"""The Flask app factory: one Bot per worker process, the Alexa endpoint, the JSON API, the spec."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Callable
+
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException
+
+from chirpy.config import Config
+from chirpy.errors import ConfigError
+from chirpy.server import alexa, json_api
+from chirpy.server.errors import ApiError, error_response
+from chirpy.server.ledger import RequestLedger
+from chirpy.server.locks import ConversationLocks
+from chirpy.server.services import Services
+from chirpy.server.settings import ServerSettings
+from chirpy.server.verification import AlexaVerifier
+
+log = logging.getLogger("chirpy.server")
+
+
+def create_app(
+    config: Config | None = None,
+    *,
+    bot: Any = None,
+    verify_alexa: bool = True,
+    verifier_factory: Callable[[], AlexaVerifier] | None = None,
+    env: dict[str, str] | None = None,
+) -> Flask:
+    """Build the app. ``verify_alexa=False`` is the development flag (``chirpy serve
+    --dev-skip-alexa-verification``); ``verifier_factory`` lets tests inject local trust roots."""
+    if bot is None:
+        from chirpy.bot import Bot
+
+        bot = Bot(config or Config.load())
+    config = config or bot.config
+    settings = ServerSettings.from_config(config.section("server"), env, verify_alexa=verify_alexa)
+    if settings.alexa_trust_roots and not Path(settings.alexa_trust_roots).is_file():
+        raise ConfigError(f"[server] alexa_trust_roots: no such file {settings.alexa_trust_roots}")
+    db_path = str(getattr(bot.store, "path", ":memory:"))
+    services = Services(
+        bot=bot,
+        settings=settings,
+        locks=ConversationLocks.beside(db_path),
+        ledger=RequestLedger.beside(db_path),
+        verifier_factory=verifier_factory,
+    )
+    if not verify_alexa:
+        log.warning("Alexa request verification is OFF (development flag): never expose this server")
+
+    app = Flask("chirpy.server")
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.json.sort_keys = False  # keep replies in the documented field order
+    app.extensions["chirpy"] = services
+    app.register_blueprint(alexa.blueprint)
+    app.register_blueprint(json_api.blueprint)
+
+    @app.get("/health")
+    def health() -> Response:
+        return jsonify({"status": "ok"})
+
+    @app.get("/openapi.json")
+    def openapi() -> Response:
+        return jsonify(json_api.SPEC)
+
+    @app.errorhandler(ApiError)
+    def api_error(exc: ApiError) -> Response:
+        return exc.response()
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        code = (exc.name or "error").lower().replace(" ", "_")
+        message = {413: f"the body is larger than {settings.max_body_bytes} bytes"}.get(exc.code or 0, exc.description)
+        return error_response(exc.code or 500, code, str(message))
+
+    @app.errorhandler(Exception)
+    def internal_error(exc: Exception) -> Response:
+        log.exception("unhandled error")
+        return error_response(500, "internal_error", "the server failed on this request; it has been logged")
+
+    return app

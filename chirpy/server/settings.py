@@ -1,0 +1,69 @@
+"""The server's settings: the ``[server]`` config table, with environment variables on top.
+
+Secrets (the API token) and deployment facts (the skill id) usually come from the environment of a
+production server, so they override the file; everything is checked once at start-up so a typo is
+a one-line error, not a 500 on the first request.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from chirpy.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    alexa_skill_ids: tuple[str, ...] = ()
+    alexa_intent: str = "ChatIntent"
+    alexa_slot: str = "query"
+    alexa_trust_roots: str = ""
+    api_token: str = ""
+    allow_debug: bool = True
+    max_body_bytes: int = 65536
+    lock_timeout_seconds: float = 30.0
+    # Only `chirpy serve --dev-skip-alexa-verification` turns this off; there is no config key for it,
+    # so a production config file cannot disable verification by accident.
+    verify_alexa: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_config(cls, table: Mapping[str, Any], env: Mapping[str, str] | None = None,
+                    *, verify_alexa: bool = True) -> "ServerSettings":
+        env = os.environ if env is None else env
+        data = dict(table)
+        skill_ids = data.pop("alexa_skill_ids", [])
+        if isinstance(skill_ids, str):
+            skill_ids = [skill_ids]
+        if env.get("CHIRPY_ALEXA_SKILL_IDS"):
+            skill_ids = [s.strip() for s in env["CHIRPY_ALEXA_SKILL_IDS"].split(",") if s.strip()]
+        token = env.get("CHIRPY_API_TOKEN", data.pop("api_token", "")) or ""
+        data.pop("api_token", None)
+        try:
+            settings = cls(
+                alexa_skill_ids=tuple(str(s) for s in skill_ids),
+                alexa_intent=str(data.pop("alexa_intent", "ChatIntent")),
+                alexa_slot=str(data.pop("alexa_slot", "query")),
+                alexa_trust_roots=str(data.pop("alexa_trust_roots", "")),
+                api_token=str(token),
+                allow_debug=_as_bool(data.pop("allow_debug", True)),
+                max_body_bytes=int(data.pop("max_body_bytes", 65536)),
+                lock_timeout_seconds=float(data.pop("lock_timeout_seconds", 30)),
+                verify_alexa=verify_alexa,
+                extra=data,
+            )
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"[server] has a value of the wrong type: {exc}") from None
+        if settings.max_body_bytes < 1024:
+            raise ConfigError("[server] max_body_bytes must be at least 1024")
+        if settings.lock_timeout_seconds <= 0:
+            raise ConfigError("[server] lock_timeout_seconds must be > 0")
+        return settings
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"expected true or false, got {value!r}")

@@ -1,0 +1,231 @@
+"""Alexa request verification, following Amazon's rules for skills hosted as a web service.
+
+Why not the ASK SDK's ``ask-sdk-webservice-support``: its chain check goes through ``certvalidator``
+→ ``oscrypto``, whose last release cannot parse OpenSSL 3 version strings and fails on import
+("Error detecting the version of libcrypto"), so every request would be refused. ``cryptography``
+(which that SDK also uses) has had X.509 path validation since 42, so the same rules fit in one file:
+
+1. the ``SignatureCertChainUrl`` header: https, host s3.amazonaws.com, normalised path under
+   /echo.api/, port 443 if given;
+2. the chain it points to (leaf first) validates to a trusted root at the current time, and the
+   leaf's subjectAltName includes echo-api.amazon.com;
+3. the ``Signature-256`` header (or the legacy SHA-1 ``Signature`` when no SHA-256 one is sent) is
+   the leaf key's PKCS#1 v1.5 signature of the exact request body bytes;
+4. the request timestamp is within 150 seconds of now;
+5. the application id is one of the configured skill ids.
+
+Certificate chains are fetched once per URL (bounded size and time) and cached until they expire;
+tests inject their own fetcher and trust roots, so nothing here reaches the network in tests.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import posixpath
+import threading
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+from urllib.parse import urlsplit
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
+
+CERT_URL_HEADER = "SignatureCertChainUrl"
+SIGNATURE_256_HEADER = "Signature-256"
+SIGNATURE_SHA1_HEADER = "Signature"
+CERT_HOST = "s3.amazonaws.com"
+CERT_PATH_PREFIX = "/echo.api/"
+SIGNING_DOMAIN = "echo-api.amazon.com"
+TIMESTAMP_TOLERANCE_S = 150.0
+MAX_CHAIN_BYTES = 64 * 1024
+FETCH_TIMEOUT_S = 5.0
+CACHE_MAX_URLS = 32
+
+Fetcher = Callable[[str], bytes]
+Clock = Callable[[], dt.datetime]
+
+
+class VerificationFailed(Exception):
+    """The request is not provably from Alexa for this skill; answered with HTTP 400."""
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def fetch_chain(url: str) -> bytes:
+    """Download a certificate chain: bounded in time and size, no redirects followed blindly."""
+    try:
+        with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_S) as response:  # noqa: S310 — URL checked first
+            data = response.read(MAX_CHAIN_BYTES + 1)
+    except OSError as exc:
+        raise VerificationFailed(f"cannot fetch the signing certificate chain: {exc}") from None
+    if len(data) > MAX_CHAIN_BYTES:
+        raise VerificationFailed("the signing certificate chain is implausibly large")
+    return data
+
+
+def load_trust_roots(path: str | Path | None = None) -> list[x509.Certificate]:
+    """Root CAs that may anchor the signing chain: a PEM bundle, by default certifi's (Mozilla's) list."""
+    if not path:
+        import certifi
+
+        path = certifi.where()
+    try:
+        roots = x509.load_pem_x509_certificates(Path(path).read_bytes())
+    except (OSError, ValueError) as exc:
+        raise VerificationFailed(f"cannot load trust roots from {path}: {exc}") from None
+    return roots
+
+
+def check_cert_url(url: str) -> None:
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise VerificationFailed(f"malformed certificate URL {url!r}") from None
+    if parts.scheme.lower() != "https":
+        raise VerificationFailed("certificate URL must use https")
+    if (parts.hostname or "").lower() != CERT_HOST:
+        raise VerificationFailed(f"certificate URL host must be {CERT_HOST}")
+    if port is not None and port != 443:
+        raise VerificationFailed("certificate URL port must be 443")
+    path = posixpath.normpath(parts.path) if parts.path else ""
+    # normpath drops the trailing slash of "/echo.api/"; the path must go *inside* the folder.
+    if not (path + "/").startswith(CERT_PATH_PREFIX) or path + "/" == CERT_PATH_PREFIX:
+        raise VerificationFailed(f"certificate URL path must start with {CERT_PATH_PREFIX}")
+
+
+@dataclass
+class _CachedChain:
+    leaf: x509.Certificate
+    intermediates: list[x509.Certificate]
+
+
+class AlexaVerifier:
+    def __init__(
+        self,
+        skill_ids: Sequence[str],
+        *,
+        trust_roots: Sequence[x509.Certificate] | None = None,
+        fetcher: Fetcher = fetch_chain,
+        clock: Clock = utc_now,
+        tolerance_s: float = TIMESTAMP_TOLERANCE_S,
+    ) -> None:
+        self.skill_ids = frozenset(skill_ids)
+        self._roots = list(trust_roots) if trust_roots is not None else None
+        self._store: Store | None = None
+        self.fetcher = fetcher
+        self.clock = clock
+        self.tolerance_s = min(tolerance_s, TIMESTAMP_TOLERANCE_S)  # Amazon's rule is a ceiling
+        self._cache: dict[str, _CachedChain] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:  # loaded on first use: an API-only server never reads the bundle
+            self._store = Store(self._roots if self._roots is not None else load_trust_roots())
+        return self._store
+
+    # -- the checks, in order ------------------------------------------------------------------
+    def verify(self, headers: Mapping[str, str], body: bytes, envelope: Mapping[str, Any]) -> None:
+        """Raise ``VerificationFailed`` unless the request is signed by Alexa, fresh and for our skill."""
+        url = headers.get(CERT_URL_HEADER)
+        signature_256 = headers.get(SIGNATURE_256_HEADER)
+        signature_sha1 = headers.get(SIGNATURE_SHA1_HEADER)
+        if not url:
+            raise VerificationFailed(f"missing {CERT_URL_HEADER} header")
+        if not (signature_256 or signature_sha1):
+            raise VerificationFailed(f"missing {SIGNATURE_256_HEADER} header")
+        check_cert_url(url)
+        leaf = self._verified_leaf(url)
+        if signature_256:
+            self._check_signature(leaf, signature_256, body, hashes.SHA256())
+        else:
+            self._check_signature(leaf, signature_sha1 or "", body, hashes.SHA1())  # noqa: S303 — Amazon's legacy header
+        self.check_timestamp(envelope)
+        self.check_skill_id(envelope)
+
+    def _verified_leaf(self, url: str) -> x509.Certificate:
+        now = self.clock()
+        with self._lock:
+            cached = self._cache.get(url)
+        if cached is None:
+            try:
+                chain = x509.load_pem_x509_certificates(self.fetcher(url))
+            except ValueError:
+                raise VerificationFailed("the signing certificate chain is not valid PEM") from None
+            cached = _CachedChain(chain[0], chain[1:])
+        # Re-validated on every request (about a millisecond): expiry is checked against *now*.
+        verifier = PolicyBuilder().store(self.store).time(now).build_server_verifier(x509.DNSName(SIGNING_DOMAIN))
+        try:
+            verifier.verify(cached.leaf, cached.intermediates)
+        except VerificationError as exc:
+            raise VerificationFailed(f"the signing certificate chain is not trusted: {exc}") from None
+        with self._lock:
+            if len(self._cache) >= CACHE_MAX_URLS:
+                self._cache.clear()
+            self._cache[url] = cached
+        return cached.leaf
+
+    @staticmethod
+    def _check_signature(leaf: x509.Certificate, signature: str, body: bytes, algorithm: hashes.HashAlgorithm) -> None:
+        try:
+            raw = base64.b64decode(signature, validate=True)
+        except (binascii.Error, ValueError):
+            raise VerificationFailed("the signature header is not base64") from None
+        key = leaf.public_key()
+        if not isinstance(key, rsa.RSAPublicKey):
+            raise VerificationFailed("the signing certificate does not hold an RSA key")
+        try:
+            key.verify(raw, body, padding.PKCS1v15(), algorithm)
+        except InvalidSignature:
+            raise VerificationFailed("the request signature does not match its body") from None
+
+    def check_timestamp(self, envelope: Mapping[str, Any]) -> None:
+        stamp = parse_timestamp((envelope.get("request") or {}).get("timestamp"))
+        if stamp is None:
+            raise VerificationFailed("the request has no valid timestamp")
+        if abs((self.clock() - stamp).total_seconds()) > self.tolerance_s:
+            raise VerificationFailed(f"the request timestamp is more than {self.tolerance_s:.0f} s from now")
+
+    def check_skill_id(self, envelope: Mapping[str, Any]) -> None:
+        skill_id = application_id(envelope)
+        if skill_id not in self.skill_ids:
+            raise VerificationFailed("the request is for another skill")
+
+
+def application_id(envelope: Mapping[str, Any]) -> str | None:
+    """The skill id: context.System.application (always sent), else session.application."""
+    for path in (("context", "System", "application", "applicationId"), ("session", "application", "applicationId")):
+        node: Any = envelope
+        for key in path:
+            node = node.get(key) if isinstance(node, Mapping) else None
+        if isinstance(node, str):
+            return node
+    return None
+
+
+def parse_timestamp(value: Any) -> dt.datetime | None:
+    """ISO 8601 ("2026-11-21T15:07:34Z"); some Alexa events send epoch milliseconds instead."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        try:
+            return dt.datetime.fromtimestamp(value / 1000, dt.timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str):
+        return None
+    try:
+        stamp = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)

@@ -1,0 +1,15 @@
+"""``chirpy train ...``: the training commands, each defined next to the model it trains."""
+
+from __future__ import annotations
+
+import click
+
+from classifiers.dissatisfaction.cli import train_dissatisfaction
+
+
+@click.group("train")
+def train_group() -> None:
+    """Train models: the dissatisfaction predictor from logs, the generator, ..."""
+
+
+train_group.add_command(train_dissatisfaction)

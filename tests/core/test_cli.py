@@ -1,0 +1,70 @@
+"""`chirpy chat` as a person uses it: commands, clean exits, one-line errors."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from click.testing import CliRunner
+
+from chirpy.cli import cli
+
+
+def run_chat(tmp_path, keystrokes: str, *extra: str):
+    db = tmp_path / "chat.db"
+    result = CliRunner().invoke(cli, ["chat", "--db", str(db), "--seed", "3", *extra], input=keystrokes)
+    return result, db
+
+
+def ended_reasons(db) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        return [r[0] for r in conn.execute("select end_reason from conversations order by created_at")]
+
+
+def test_chat_debug_reset_and_quit(tmp_path):
+    result, db = run_chat(tmp_path, "my name is robin\n/debug\n/reset\nhello\n/quit\n")
+    assert result.exit_code == 0, result.output
+    assert "Robin" in result.output
+    assert "responder" in result.output and "launch" in result.output  # the /debug table
+    assert "new conversation" in result.output
+    assert ended_reasons(db) == ["reset", "user_quit"]
+
+
+def test_ctrl_d_saves_and_exits_cleanly(tmp_path):
+    result, db = run_chat(tmp_path, "hello there\n")  # input ends: the terminal sends EOF (Ctrl-D)
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    assert ended_reasons(db) == ["user_quit"]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from turns").fetchone()[0] == 2
+
+
+def test_goodbye_ends_the_chat(tmp_path):
+    result, db = run_chat(tmp_path, "bye\n")
+    assert result.exit_code == 0 and ended_reasons(db) == ["user_goodbye"]
+
+
+def test_corrupt_database_is_one_line_and_exit_2(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_text("not a database, just text " * 50)
+    result = CliRunner().invoke(cli, ["chat", "--db", str(bad)], input="")
+    assert result.exit_code == 2
+    assert result.output.strip().startswith("error:") and len(result.output.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_unwritable_database_path_is_one_line_and_exit_2(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result = CliRunner().invoke(cli, ["chat", "--db", str(blocker / "sub" / "log.db")], input="")
+    assert result.exit_code == 2 and result.output.startswith("error:")
+
+
+def test_bad_config_and_bad_arm_are_one_line(tmp_path):
+    config = tmp_path / "bot.toml"
+    config.write_text("[bot\nseed = 1")
+    result = CliRunner().invoke(cli, ["chat", "--config", str(config)], input="")
+    assert result.exit_code == 2 and "not valid TOML" in result.output
+    result = CliRunner().invoke(cli, ["chat", "--db", str(tmp_path / "x.db"), "--arm", "nosuch=arm"], input="")
+    assert result.exit_code == 2 and "unknown experiment" in result.output
+    config.write_text('[responders]\norder = ["launch", "no_such_responder"]\n')
+    result = CliRunner().invoke(cli, ["chat", "--config", str(config), "--db", str(tmp_path / "y.db")], input="")
+    assert result.exit_code == 2 and "unknown responder 'no_such_responder'" in result.output
