@@ -51,7 +51,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         # Scripted responders only: the neural responder is measured by bench/generation.py.
-        overrides = {"bot.db": str(Path(tmp) / "bench.db"), "neural.model": ""}
+        overrides = {"bot.db": str(Path(tmp) / "bench.db"), "responders.neural.model": ""}
         bot = Bot(Config.load(args.config, overrides))
         bot.respond("warm-up", "hello there")  # first-call costs (lazy imports, caches) are not per-turn costs
 

@@ -176,13 +176,7 @@ class Bot:
                 candidates.append(prompt)
 
         turn = ChosenTurn(response, prompt, rank(responses, self.order), rank(prompts, self.order))
-        shaper_ctx = self._context("shaper", state, annotations, deadline, threading.Event(), None)
-        for name, shaper in self.shapers:
-            try:
-                shaper.shape(turn, shaper_ctx)
-            except Exception as exc:  # noqa: BLE001 — shaping is optional polish; the turn stands without it
-                log.warning("shaper %s failed: %s", name, exc)
-                turn.changes.append({"shaper": name, "error": f"{type(exc).__name__}: {exc}"})
+        self._shape(turn, self._context("shaper", state, annotations, deadline, threading.Event(), None))
         for candidate in (turn.response, turn.prompt):
             if candidate is not None and candidate not in candidates:
                 candidates.append(candidate)  # a shaper's new line is logged like any other
@@ -237,15 +231,9 @@ class Bot:
         return candidates, runs
 
     def _filter(self, candidate: Candidate, ctx: TurnContext) -> None:
-        for name, check in self.filters:
-            try:
-                reason = check.check(candidate, ctx)
-            except Exception as exc:  # noqa: BLE001 — a broken filter must not silence the bot
-                log.warning("filter %s failed: %s", name, exc)
-                continue
-            if reason:
-                candidate.rejected = f"{name}: {reason}"
-                return
+        # A responder may return candidates it rejected itself (e.g. neural samples its filters refused) so
+        # they are logged with the reason; never un-reject them.
+        candidate.rejected = candidate.rejected or self._refusal(candidate, ctx)
 
     def _choose(self, candidates: list[Candidate], phase: str) -> Candidate | None:
         ranked = rank(candidates, self.order)
@@ -259,6 +247,42 @@ class Bot:
         if not ranked and phase == "response":
             log.warning("no usable response candidate; using the last-resort line")
         return ranked[0] if ranked else None
+
+    def _shape(self, turn: ChosenTurn, ctx: TurnContext) -> None:
+        """Run the shapers, then check any line they wrote or swapped in against the filters: the
+        safety gate must see every word the bot speaks. A refused shaping is undone."""
+        before = {part: (getattr(turn, part), getattr(turn, part).text if getattr(turn, part) else None)
+                  for part in ("response", "prompt")}
+        for name, shaper in self.shapers:
+            try:
+                shaper.shape(turn, ctx)
+            except Exception as exc:  # noqa: BLE001 — shaping is optional polish; the turn stands without it
+                log.warning("shaper %s failed: %s", name, exc)
+                turn.changes.append({"shaper": name, "error": f"{type(exc).__name__}: {exc}"})
+        for part, (original, original_text) in before.items():
+            line = getattr(turn, part)
+            if line is None or (line is original and line.text == original_text):
+                continue
+            # Back-channels and statement forms may legitimately echo earlier words: skip no_repeat.
+            reason = self._refusal(line, ctx, skip=("no_repeat",))
+            if reason:
+                if original is not None:
+                    original.text = original_text
+                setattr(turn, part, original)
+                turn.changes.append({"reverted": part, "reason": reason})
+
+    def _refusal(self, candidate: Candidate, ctx: TurnContext, skip: tuple[str, ...] = ()) -> str | None:
+        for name, check in self.filters:
+            if name in skip:
+                continue
+            try:
+                reason = check.check(candidate, ctx)
+            except Exception as exc:  # noqa: BLE001 — a broken filter must not silence the bot
+                log.warning("filter %s failed: %s", name, exc)
+                continue
+            if reason:
+                return f"{name}: {reason}"
+        return None
 
     def _fallback_prompt(self, state: ConversationState, annotations: Annotations, response: Candidate) -> Candidate | None:
         """No other responder offered a prompt: ask the universal fallback (even if it gave the response)."""
@@ -360,6 +384,8 @@ class NoRepeatFilter:
         self.config = config or {}
 
     def check(self, candidate: Candidate, ctx: TurnContext) -> str | None:
+        if candidate.meta.get("repeatable"):  # e.g. pointing a user at help again: must never be dropped
+            return None
         return "said earlier in this conversation" if ctx.already_said(candidate.text) else None
 
 

@@ -67,11 +67,15 @@ def cli(verbose: bool) -> None:
 
 @cli.command()
 @config_options
-def chat(config_path: str | None, db: str | None, seed: int | None, arms: tuple[str, ...]) -> None:
+@click.option("--neural-model", default=None, metavar="NAME_OR_DIR",
+              help="Causal LM for neural chit-chat (hub name or local dir); overrides [responders.neural] model.")
+def chat(config_path: str | None, db: str | None, seed: int | None, arms: tuple[str, ...],
+         neural_model: str | None) -> None:
     """Chat with the bot in the terminal (/debug, /reset, /quit)."""
     from chirpy.repl import run_repl
 
-    bot = build_bot(config_path, db, seed, arms)
+    overrides = {"responders.neural.model": neural_model} if neural_model is not None else None
+    bot = build_bot(config_path, db, seed, arms, overrides)
     try:
         run_repl(bot)
     finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,13 +20,29 @@ import sqlite_utils
 
 from chirpy.errors import StoreError
 from chirpy.registry import stores
-from chirpy.state import ConversationState
+from chirpy.state import STATE_VERSION, ConversationState
 
 SCHEMA_VERSION = 1
 
 
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """BEGIN IMMEDIATE: take the write lock first. A deferred transaction that reads and then writes
+    cannot wait for the lock (SQLite answers "database is locked" at once rather than risk a
+    deadlock), so concurrent writers (server threads, gunicorn workers) would fail instead of
+    queueing behind busy_timeout."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        with db.atomic():  # a savepoint inside our transaction, as sqlite-utils expects
+            yield
+        db.execute("COMMIT")
+    except BaseException:
+        db.conn.rollback()
+        raise
 
 
 def dumps(value: Any) -> str:
@@ -190,7 +207,7 @@ class SQLiteStore:
         db = self.db
         stamp = now()
         try:
-            with db.atomic():
+            with write_transaction(db):
                 conversation = {
                     "id": record.conversation_id,
                     "updated_at": stamp,
@@ -198,7 +215,7 @@ class SQLiteStore:
                     "arms": dumps(state.arms),
                     "n_turns": state.turn_index,
                     "state": state.to_json(),
-                    "state_version": state.to_dict()["version"],
+                    "state_version": STATE_VERSION,  # not state.to_dict(): a second asdict() costs ms per turn
                 }
                 if state.ended:
                     conversation |= {"ended_at": stamp, "end_reason": state.end_reason}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from classifiers.dissatisfaction.cli import train_dissatisfaction
+from responders.neural.cli import train_generator_command
 
 
 @click.group("train")
@@ -13,3 +14,4 @@ def train_group() -> None:
 
 
 train_group.add_command(train_dissatisfaction)
+train_group.add_command(train_generator_command)

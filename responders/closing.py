@@ -1,4 +1,10 @@
-"""Closing: the user wants to stop, so say goodbye and end the conversation."""
+"""Closing: the user wants to stop, so say goodbye and end the conversation.
+
+Two strengths of "I want to stop". An explicit goodbye ("bye", "i have to go now") ends the chat at
+once. Winding down ("i should sleep", "it's getting late", "i need to go to bed") is not a goodbye
+yet, so the bot offers to wrap up (``expects = "wrap_up"``): a yes ends the chat, a no keeps it going.
+"i have to go to work tomorrow" alone is neither (the patterns in ``content/closing.toml`` are anchored).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from chirpy.registry import responders
 from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
 
 CONTENT = Path(__file__).parent / "content" / "closing.toml"
+WRAP_UP = "wrap_up"  # what the offer expects: the next turn is read as the answer to it
 
 
 @responders.register("closing")
@@ -18,14 +25,35 @@ class ClosingResponder(Responder):
         super().__init__(config)
         self.content = load_content(self.config.get("content", CONTENT), CONTENT.parent)
         self.wants_to_stop = compile_patterns(self.content["patterns"])
+        self.winding_down = compile_patterns(self.content["wind_down_patterns"])
+        self.keep_going = compile_patterns(self.content["keep_going_patterns"])
 
     def respond(self, ctx: TurnContext) -> Returned:
         ann = ctx.annotations
-        ending = "end_conversation" in ann.dissatisfaction or bool(self.wants_to_stop.search(normalise(ann.text)))
-        if ann.is_launch or not ending:
+        if ann.is_launch:
             return None
+        lowered = normalise(ann.text)
+        if "end_conversation" in ann.dissatisfaction or self.wants_to_stop.search(lowered):
+            return self._goodbye(ctx)
+        if ctx.state.expecting == WRAP_UP:
+            if self.keep_going.search(lowered) or ann.is_no:
+                text = self._say(ctx, "keep_going")
+                return Candidate(text, Priority.STRONG_CONTINUE, needs_prompt=True, state=ctx.private,
+                                 meta={"wrap_up": "declined"})
+            if ann.is_yes or self.winding_down.search(lowered):
+                return self._goodbye(ctx)
+            return None  # something else entirely: whoever handles it answers, and the chat goes on
+        if self.winding_down.search(lowered) and not ann.is_question:
+            # must_stay: the initiative controller may not turn this offer into a statement.
+            return Candidate(self._say(ctx, "offer"), Priority.FORCE_START, expects=WRAP_UP, must_stay=True,
+                             state=ctx.private, meta={"wrap_up": "offered"})
+        return None
+
+    def _say(self, ctx: TurnContext, slot: str) -> str:
         name = ctx.user_name
-        text = pick_phrasing(self.content["goodbye"], "goodbye", ctx.private, ctx.rng, ctx.turn_index,
+        return pick_phrasing(self.content[slot], slot, ctx.private, ctx.rng, ctx.turn_index, ctx.already_said,
                              name_suffix=f", {name}" if name else "")
-        return Candidate(text, Priority.FORCE_START, ends_conversation=True, must_stay=True,
+
+    def _goodbye(self, ctx: TurnContext) -> Candidate:
+        return Candidate(self._say(ctx, "goodbye"), Priority.FORCE_START, ends_conversation=True, must_stay=True,
                          state=ctx.private, meta={"end_reason": "user_goodbye"})

@@ -27,7 +27,7 @@ from chirpy.server.verification import VerificationFailed
 
 HERE = Path(__file__).parent
 CONTENT: dict[str, str] = tomllib.loads((HERE / "content" / "alexa.toml").read_text(encoding="utf-8"))
-ENVELOPE = Draft202012Validator(json.loads((HERE / "schemas" / "alexa_request.schema.json").read_text(encoding="utf-8")))
+ENVELOPE = Draft202012Validator(json.loads((HERE / "schemas" / "alexa_request.schema.json").read_text("utf-8")))
 STOP_INTENTS = {"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent"}
 _QUESTION = re.compile(r"[^.!?]*\?")
 
@@ -37,31 +37,8 @@ blueprint = Blueprint("alexa", __name__)
 @blueprint.post("/alexa")
 def alexa() -> Response:
     services: Services = current_app.extensions["chirpy"]
+    envelope = _verified_envelope(services)
     settings = services.settings
-    body = request.get_data(cache=True)
-    try:
-        envelope = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise ApiError(400, "malformed_json", f"the body is not valid JSON: {exc}") from None
-    if not isinstance(envelope, dict):
-        raise ApiError(400, "invalid_envelope", "the body must be a JSON object (an Alexa request envelope)")
-    if settings.verify_alexa:
-        if not settings.alexa_skill_ids:
-            raise ApiError(503, "alexa_not_configured",
-                           "no skill id is configured: set [server] alexa_skill_ids or CHIRPY_ALEXA_SKILL_IDS")
-        try:
-            services.alexa_verifier().verify(request.headers, body, envelope)
-        except VerificationFailed as exc:
-            raise ApiError(400, "verification_failed", str(exc)) from None
-    elif settings.alexa_skill_ids:
-        try:
-            services.alexa_verifier().check_skill_id(envelope)
-        except VerificationFailed as exc:
-            raise ApiError(400, "verification_failed", str(exc)) from None
-    error = best_match(ENVELOPE.iter_errors(envelope))
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "(root)"
-        raise ApiError(400, "invalid_envelope", f"{where}: {error.message}")
     req = envelope["request"]
     if settings.verify_alexa and not services.ledger.first_time(req["requestId"]):
         raise ApiError(400, "replayed_request", "this request id was already handled")
@@ -80,6 +57,36 @@ def alexa() -> Response:
         return jsonify(speak(CONTENT["busy"], end=False))
 
 
+def _verified_envelope(services: Services) -> dict[str, Any]:
+    """Parse, verify (signature, timestamp, skill id) and shape-check the body, or raise a 4xx."""
+    settings = services.settings
+    body = request.get_data(cache=True)
+    try:
+        envelope = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ApiError(400, "malformed_json", f"the body is not valid JSON: {exc}") from None
+    if not isinstance(envelope, dict):
+        raise ApiError(400, "invalid_envelope", "the body must be a JSON object (an Alexa request envelope)")
+    if settings.verify_alexa:
+        if not settings.alexa_skill_ids:
+            raise ApiError(503, "alexa_not_configured",
+                           "no skill id is configured: set [server] alexa_skill_ids or CHIRPY_ALEXA_SKILL_IDS")
+        try:
+            services.alexa_verifier().verify(request.headers, body, envelope)
+        except VerificationFailed as exc:
+            raise ApiError(400, "verification_failed", str(exc)) from None
+    error = best_match(ENVELOPE.iter_errors(envelope))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(root)"
+        raise ApiError(400, "invalid_envelope", f"{where}: {error.message}")
+    if not settings.verify_alexa and settings.alexa_skill_ids:  # development: still refuse other skills
+        try:
+            services.alexa_verifier().check_skill_id(envelope)
+        except VerificationFailed as exc:
+            raise ApiError(400, "verification_failed", str(exc)) from None
+    return envelope
+
+
 def _dispatch(services: Services, kind: str, req: dict[str, Any], cid: str, user_id: str | None) -> dict[str, Any]:
     bot = services.bot
     if kind == "SessionEndedRequest":
@@ -91,7 +98,7 @@ def _dispatch(services: Services, kind: str, req: dict[str, Any], cid: str, user
             return _bot_speech(state.last_bot_text or CONTENT["reprompt"], ended=state.ended)
         result = bot.start(cid, user_id=user_id, channel="alexa")
         return _bot_speech(result.text, ended=result.ended)
-    intent = req.get("intent", {})
+    intent = req["intent"]
     name = intent["name"]
     settings = services.settings
     if name in STOP_INTENTS:

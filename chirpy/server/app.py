@@ -74,7 +74,10 @@ def create_app(
     def http_error(exc: HTTPException) -> Response:
         code = (exc.name or "error").lower().replace(" ", "_")
         message = {413: f"the body is larger than {settings.max_body_bytes} bytes"}.get(exc.code or 0, exc.description)
-        return error_response(exc.code or 500, code, str(message))
+        response = error_response(exc.code or 500, code, str(message))
+        if exc.code == 405:
+            response.headers["Allow"] = dict(exc.get_headers()).get("Allow", "")
+        return response
 
     @app.errorhandler(Exception)
     def internal_error(exc: Exception) -> Response:

@@ -190,7 +190,8 @@ class AlexaVerifier:
             raise VerificationFailed("the request signature does not match its body") from None
 
     def check_timestamp(self, envelope: Mapping[str, Any]) -> None:
-        stamp = parse_timestamp((envelope.get("request") or {}).get("timestamp"))
+        request = envelope.get("request")
+        stamp = parse_timestamp(request.get("timestamp") if isinstance(request, Mapping) else None)
         if stamp is None:
             raise VerificationFailed("the request has no valid timestamp")
         if abs((self.clock() - stamp).total_seconds()) > self.tolerance_s:

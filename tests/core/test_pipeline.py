@@ -170,3 +170,29 @@ def test_cross_session_name_by_user_id(make_bot):
     bot.respond(first.conversation_id, "my name is noor", user_id="amzn1.ask.account.TEST")
     second = bot.start(user_id="amzn1.ask.account.TEST")
     assert "Noor" in second.text
+
+
+def test_a_shaper_cannot_slip_an_unsafe_line_past_the_filters(make_bot):
+    from chirpy.registry import filters, shapers
+
+    @filters.register("test_no_spiders")
+    class NoSpiders:
+        def __init__(self, config):
+            pass
+
+        def check(self, candidate, ctx):
+            return "spiders" if "spider" in candidate.text.lower() else None
+
+    @shapers.register("test_spider_shaper")
+    class SpiderShaper:
+        def __init__(self, config):
+            pass
+
+        def shape(self, turn, ctx):
+            turn.response.text = "Let me tell you about spiders."
+
+    bot = make_bot(pipeline={"filters": ["no_repeat", "test_no_spiders"], "shapers": ["test_spider_shaper"]},
+                   responders={"order": ["test_echo", "fallback"]})
+    turn = bot.respond("c1", "hello")
+    assert turn.text == "echo: hello"
+    assert turn.changes == [{"reverted": "response", "reason": "test_no_spiders: spiders"}]

@@ -1,0 +1,56 @@
+"""The output safety gate: the bot never says anything offensive, whoever wrote the line.
+
+Registered as the candidate filter "safety". It runs on every response and prompt candidate
+(scripted, neural, or a template that echoes the user's name) before selection, so an offending
+candidate is simply rejected and the next best one wins. The bot is held to a stricter standard
+than the user: mild language ("damn", "hell") and self-harm talk are refused too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chirpy.registry import filters
+from classifiers.offense.classifier import OffenseClassifier, OffenseResult, classifier_for, default_classifier
+
+
+def check_bot_text(text: str, classifier: OffenseClassifier | None = None, strict: bool = True) -> str | None:
+    """Why ``text`` must not be spoken, or None when it is safe."""
+    result = (classifier or default_classifier()).classify(text)
+    return reason_for(result, strict)
+
+
+def reason_for(result: OffenseResult, strict: bool = True) -> str | None:
+    if result.is_offensive:
+        terms = ", ".join(sorted({m.text for m in result.matches if m.strength in ("strong", "pattern")}))
+        return f"offensive ({'/'.join(result.types)}): {terms}"
+    if result.self_harm:
+        return "mentions self-harm"
+    if strict and result.mild:
+        return f"mild offensive language: {', '.join(result.mild)}"
+    return None
+
+
+@filters.register("safety")
+class SafetyGate:
+    """Candidate filter. Config table ``[safety]``: ``strict`` (default true) also refuses mild words;
+    ``bot_names`` adds names an insult can be aimed at (as for the offense annotator)."""
+
+    def __init__(self, config: dict[str, Any] | None = None) -> None:
+        self.config = dict(config or {})
+        self.strict = bool(self.config.get("strict", True))
+        self.classifier = classifier_for(self.config.get("bot_names"))
+
+    def check(self, candidate: Any, ctx: Any) -> str | None:
+        text = getattr(candidate, "text", None)
+        if not isinstance(text, str):
+            return None
+        reason = check_bot_text(text, self.classifier, self.strict)
+        if reason:
+            return reason
+        # A name echoed back is checked on its own too: an odd name can be offensive only alone.
+        name = getattr(ctx, "user_name", None)
+        if isinstance(name, str) and name and name.lower() in text.lower():
+            if check_bot_text(name, self.classifier, strict=True):
+                return f"echoes an offensive user name ({name!r})"
+        return None

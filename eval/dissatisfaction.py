@@ -1,0 +1,97 @@
+"""Dissatisfaction: which bot turns make users unhappy, by responder, by kind, and by predictor score.
+
+A bot turn counts when a user turn follows it in the log; it is *followed by dissatisfaction* when
+that next user turn's ``annotations.dissatisfaction`` lists any type. For the neural responder the
+chosen candidate's predictor score (``scores[score_key]``) is split into ten equal-count deciles
+(by rank), to check that a higher predicted risk goes with more real dissatisfaction.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+
+from eval.log import Log
+from eval.stats import proportion_se
+
+NEURAL = "neural"
+SCORE_KEY = "dissatisfaction"
+
+
+def dissatisfaction_report(log: Log, neural: str = NEURAL, score_key: str = SCORE_KEY) -> dict[str, Any]:
+    pairs = []  # (responder, next user turn's types, neural score or None)
+    for conversation in log.conversations:
+        turns = conversation.turns
+        if any(t.response_responder == neural for t in turns):
+            chosen = {p.turn_index: p for p in conversation.parts if p.kind == "response" and p.responder == neural}
+        else:
+            chosen = {}
+        for bot_turn, user_turn in zip(turns, turns[1:]):
+            if user_turn.index != bot_turn.index + 1 or user_turn.launch:
+                continue
+            part = chosen.get(bot_turn.index) if chosen else None
+            score = _score(part.scores, score_key) if part is not None else None
+            pairs.append((bot_turn.response_responder, user_turn.dissatisfaction, score))
+    if not any(types for _, types, _ in pairs):
+        return {"status": "not logged",
+                "reason": "no user turn is marked dissatisfied (enable the dissatisfaction annotator)"}
+    return {
+        "status": "ok",
+        "bot_turns": len(pairs),
+        "followed_by_dissatisfaction": sum(1 for _, types, _ in pairs if types),
+        "by_responder": _by_responder(pairs),
+        "by_type": _by_type(pairs),
+        "neural_deciles": _deciles(pairs, neural, score_key),
+    }
+
+
+def _score(scores: str, key: str) -> float | None:
+    if key not in scores:  # cheap test before decoding the JSON
+        return None
+    value = json.loads(scores).get(key)
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def _by_responder(pairs: list[tuple[str, list[str], float | None]]) -> list[dict[str, Any]]:
+    counts: dict[str, list[int]] = {}
+    for responder, types, _ in pairs:
+        n_k = counts.setdefault(responder, [0, 0])
+        n_k[0] += 1
+        n_k[1] += bool(types)
+    return [{"responder": r, "bot_turns": n, "dissatisfied": k, "share": k / n, "se": proportion_se(k, n)}
+            for r, (n, k) in sorted(counts.items())]
+
+
+def _by_type(pairs: list[tuple[str, list[str], float | None]]) -> list[dict[str, Any]]:
+    counts: dict[str, int] = {t: 0 for t in _known_types()}
+    for _, types, _ in pairs:
+        for kind in set(types):
+            counts[kind] = counts.get(kind, 0) + 1
+    n = len(pairs)
+    return [{"type": t, "count": k, "share": k / n, "se": proportion_se(k, n)} for t, k in counts.items()]
+
+
+def _known_types() -> tuple[str, ...]:
+    try:  # show every type, zeros included, when the detector is installed
+        from classifiers.dissatisfaction import DISSATISFACTION_TYPES
+        return tuple(DISSATISFACTION_TYPES)
+    except ImportError:
+        return ()
+
+
+def _deciles(pairs: list[tuple[str, list[str], float | None]], neural: str, key: str) -> dict[str, Any]:
+    scored = [(score, bool(types)) for responder, types, score in pairs if responder == neural and score is not None]
+    if not scored:
+        return {"status": "not logged", "reason": f"no chosen {neural!r} response carries a {key!r} score"}
+    scored.sort(key=lambda st: st[0])
+    rows = []
+    for i, chunk in enumerate(np.array_split(np.arange(len(scored)), 10), 1):
+        if not len(chunk):
+            continue
+        group = [scored[j] for j in chunk]
+        k = sum(d for _, d in group)
+        rows.append({"decile": i, "bot_turns": len(group), "score_min": group[0][0], "score_max": group[-1][0],
+                     "dissatisfied": k, "share": k / len(group), "se": proportion_se(k, len(group))})
+    return {"status": "ok", "score_key": key, "deciles": rows}

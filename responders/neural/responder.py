@@ -1,0 +1,139 @@
+"""The neural chit-chat responder ("neural" in the config): GPT-2 talk about the user's day.
+
+Flow: its prompt (a scripted personal opener, content/openers.toml) opens a personal topic; for
+the next ``max_turns`` turns it answers with sampled GPT-2 candidates that passed the filters,
+best-scored first (scorer named by ``ranker``); on the last turn its line needs a prompt, so a
+scripted topic takes over. Generation starts as soon as the pipeline calls ``respond`` (in parallel
+with the other responders) and stops at the turn deadline, keeping the lines completed so far.
+
+Config (``[responders.neural]``, a.k.a. ``neural.*``): model (hub name or local dir; "" = off),
+precision (auto|fp32|bf16|int8), threads, device (cpu|cuda), num_candidates, max_new_tokens, temperature, top_p, top_k,
+history_tokens, ranker, ranker_config, filters, filter_config, max_turns, return_top,
+deadline_margin_s, content.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from chirpy.content import load_content
+from chirpy.errors import ComponentUnavailable, ConfigError
+from chirpy.phrasing import pick_phrasing
+from chirpy.registry import responders
+from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
+from responders.neural.filters import FilterContext, build_filters, first_rejection
+from responders.neural.scoring import make_scorer
+
+log = logging.getLogger("chirpy.neural")
+CONTENT = Path(__file__).parent / "content" / "openers.toml"
+GENERATION_KEYS = ("num_candidates", "max_new_tokens", "temperature", "top_p", "top_k", "history_tokens")
+
+
+@responders.register("neural")
+class NeuralResponder(Responder):
+    def __init__(self, config: dict[str, Any] | None = None) -> None:
+        super().__init__(config)
+        cfg = self.config
+        content = load_content(cfg.get("content", CONTENT), CONTENT.parent)
+        self.openers: list[dict[str, Any]] = list(content.get("openers", []))
+        self.max_turns = int(cfg.get("max_turns", 3))
+        self.return_top = int(cfg.get("return_top", 10))
+        self.margin = float(cfg.get("deadline_margin_s", 0.15))
+        try:
+            self.filters = build_filters(cfg.get("filters"), cfg.get("filter_config", {}))
+        except ValueError as exc:
+            raise ConfigError(f"[responders.neural] {exc}") from None
+
+        from responders.neural.generation import GenerationSettings, SharedCacheGenerator
+        from responders.neural.loading import try_load_model
+        from responders.neural.precision import Precision
+
+        try:
+            settings = GenerationSettings.from_config({k: cfg[k] for k in GENERATION_KEYS if k in cfg})
+            Precision.parse(cfg.get("precision", "auto"))
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"[responders.neural] {exc}") from None
+        loaded, problem = try_load_model(str(cfg.get("model", "") or ""), precision=cfg.get("precision", "auto"),
+                                         threads=cfg.get("threads"), device=str(cfg.get("device", "cpu")),
+                                         allow_download=bool(cfg.get("download", True)))
+        if loaded is None:
+            raise ComponentUnavailable(problem or "neural model unavailable")
+        self.generator = SharedCacheGenerator(loaded, settings)
+        self.ranker_name = str(cfg.get("ranker", "likelihood") or "likelihood")
+        self.scorer, notice = make_scorer(self.ranker_name, cfg.get("ranker_config", {}))
+        if notice:
+            log.warning(notice)
+            self.ranker_name = "likelihood"
+        log.info("neural responder ready: %s (%s)", loaded.name, loaded.precision.value)
+
+    # -- opening a personal topic ----------------------------------------------------------------
+    def prompt(self, ctx: TurnContext) -> Returned:
+        for opener in self.openers:
+            topic = str(opener["topic"])
+            if topic in ctx.state.topics_covered:
+                continue
+            private = dict(ctx.private)
+            text = pick_phrasing(opener["lines"], topic, private, ctx.rng, ctx.turn_index, ctx.already_said)
+            state = private | {"active": True, "turns": 0, "topic": topic}
+            # must_stay: the opener's question is the point; the initiative controller keeps it.
+            return Candidate(text, Priority.CAN_START, topic=topic, state=state, must_stay=True,
+                             meta={"neural_opener": topic})
+        return None
+
+    # -- chatting --------------------------------------------------------------------------------
+    def respond(self, ctx: TurnContext) -> Returned:
+        private = dict(ctx.private)
+        if not private.get("active") or ctx.state.active_responder != self.name or ctx.annotations.is_launch:
+            return None
+        turns = int(private.get("turns", 0)) + 1
+        last = turns >= self.max_turns
+        state = private | ({"active": False, "turns": 0} if last else {"turns": turns})
+        user_now = ctx.annotations.text
+        history = [u.text for u in ctx.history] + [user_now]
+
+        def should_stop() -> bool:
+            return ctx.cancelled.is_set() or time.monotonic() >= ctx.deadline - self.margin
+
+        started = time.monotonic()
+        result = self.generator.generate(history, seed=ctx.rng.randrange(2**31), should_stop=should_stop,
+                                         keep_hidden=bool(getattr(self.scorer, "needs_hidden", False)))
+        gen_ms = (time.monotonic() - started) * 1000
+        filter_ctx = FilterContext(user_turns=ctx.state.user_utterances() + [user_now], bot_turns=ctx.state.bot_lines())
+        seen: dict[str, int] = {}
+        survivors, rejected = [], []
+        for i, cand in enumerate(result.candidates + result.unfinished):
+            if not cand.finished:
+                rejected.append((cand, "neural.unfinished: cut off at max_new_tokens"))
+            elif cand.text.lower() in seen:
+                rejected.append((cand, f"neural.duplicate: same as sample {seen[cand.text.lower()]}"))
+            elif hit := first_rejection(cand.text, filter_ctx, self.filters):
+                rejected.append((cand, f"neural.{hit[0]}: {hit[1]}"))
+            else:
+                survivors.append(cand)
+            seen.setdefault(cand.text.lower(), i)
+
+        scores = self.scorer.score(history, survivors) if survivors else []
+        ranked = sorted(zip(survivors, scores), key=lambda pair: -pair[1])
+        topic = private.get("topic")
+        common = {"neural_turn": turns, "generation_ms": round(gen_ms, 1), "samples": len(result.candidates)
+                  + len(result.unfinished), "cancelled": result.cancelled, "user_led": True}
+        out: list[Candidate] = []
+        for rank_, (cand, score) in enumerate(ranked):
+            c = Candidate(cand.text, Priority.STRONG_CONTINUE, needs_prompt=last, topic=topic, state=state,
+                          scores=self._scores(cand, score), meta=common | {"neural_rank": rank_})
+            if rank_ >= self.return_top:
+                c.rejected = f"neural.rank: below the top {self.return_top}"
+            out.append(c)
+        for cand, reason in rejected:
+            out.append(Candidate(cand.text, Priority.STRONG_CONTINUE, needs_prompt=last, topic=topic, state=state,
+                                 scores=self._scores(cand, None), meta=dict(common), rejected=reason))
+        return out
+
+    def _scores(self, cand: Any, score: float | None) -> dict[str, float]:
+        scores = {"likelihood": round(cand.mean_logprob, 4)}
+        if score is not None and self.ranker_name != "likelihood":
+            scores[self.ranker_name] = round(float(score), 4)
+        return scores

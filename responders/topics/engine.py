@@ -1,0 +1,382 @@
+"""The topic engine: one responder class, instantiated once per topic from a script.
+
+Enable a topic with ``[responders.movies] type = "topic", script = "movies.toml"``. The responder
+
+- opens its topic with a prompt (asking the first thread's question) when it is next in the
+  conversation's topic rotation, when the user brought the topic up, or when the user asked for it;
+- while the topic is on, reacts to each answer (to what the user named, if anything), then
+  alternates between sharing its own opinion and asking the next thread's question, so that not
+  every turn ends with a question;
+- answers questions about its topic ("what's your favorite movie?", "what about you?");
+- hands off (a closing remark that needs another responder's prompt) when its threads run out or
+  the user keeps giving it nothing to work with; a covered topic is never re-opened by the bot.
+
+Private state: ``open`` (the thread is live), ``thread`` (index), ``stage`` ("asked" | "opined"),
+``asked`` (thread ids used), ``last_ask`` / ``last_statement`` (the pending question and its
+statement form), ``strikes`` (low-engagement answers in a row), and the phrasing memory.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+from chirpy.content import load_content, normalise
+from chirpy.errors import ConfigError
+from chirpy.registry import responders
+from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
+from chirpy.text import normalise_for_comparison
+from responders.topics.lines import Line, Said, build, choose, fresh, load_slots
+from responders.topics.rotation import is_next
+from responders.topics.script import Script, Thread, load_script
+from responders.topics.understanding import understanding, words
+
+REACTIONS = Path(__file__).parent / "content" / "reactions.toml"
+# Dissatisfaction types that mean "leave this topic": the user-initiative handlers answer them.
+LEAVE_TYPES = frozenset({"disinterest", "change_topic", "end_conversation", "offensive"})
+
+
+@functools.lru_cache(maxsize=4)
+def shared_reactions(path: Path = REACTIONS) -> dict[str, tuple[Line, ...]]:
+    return load_slots(load_content(path), str(path))
+
+
+@responders.register("topic")
+class TopicResponder(Responder):
+    is_topic_responder = True  # read by the rotation and the change-topic handler
+
+    def __init__(self, config: dict[str, Any] | None = None) -> None:
+        super().__init__(config)
+        if "script" not in self.config:
+            raise ConfigError("a topic responder needs script = \"<file>.toml\" in its [responders.NAME] table")
+        self.script: Script = load_script(self.config["script"])
+        self.topic = str(self.config.get("topic", self.script.topic))
+        self.shared = shared_reactions(Path(self.config["reactions"]) if "reactions" in self.config else REACTIONS)
+        self.reading = understanding()
+        self.long_answer_words = int(self.config.get("long_answer_words", 14))
+        self.max_strikes = int(self.config.get("max_strikes", 2))
+        self.salient_words = int(self.config.get("salient_words", 12))
+
+    def claims(self, phrase: str) -> bool:
+        """Does a phrase ("let's talk about *films*") name this topic?"""
+        return self.script.mentions(normalise(phrase))
+
+    # -- the two phases --------------------------------------------------------------------------
+    def respond(self, ctx: TurnContext) -> Returned:
+        ann = ctx.annotations
+        if ann.is_launch or ann.is_empty or not ann.is_english or LEAVE_TYPES & set(ann.dissatisfaction):
+            return None
+        if self._active(ctx):
+            return self._continue(ctx)
+        return self._mentioned(ctx)
+
+    def prompt(self, ctx: TurnContext) -> Returned:
+        meta = ctx.response.meta if ctx.response is not None else {}
+        if ctx.response is not None and ctx.response.ends_conversation:
+            return None
+        private = dict(ctx.private)
+        requested = meta.get("requested_topic")
+        if requested and self.claims(str(requested)):
+            return self._open(ctx, private, Priority.FORCE_START, [])
+        if meta.get("avoid_topic") and self.claims(str(meta["avoid_topic"])):
+            return None
+        if self._active(ctx):
+            if meta.get("change_topic"):
+                return None
+            return self._open(ctx, private, Priority.STRONG_CONTINUE, [self._say(ctx, "resume", private)])
+        if self.topic in ctx.state.topics_covered or (meta.get("change_topic") and ctx.state.current_topic == self.topic):
+            return None
+        if self.script.mentions(normalise(ctx.annotations.text)):
+            priority = Priority.STRONG_CONTINUE
+        elif is_next(ctx, self.name):
+            priority = Priority.CAN_START
+        else:
+            priority = Priority.WEAK_CONTINUE
+        return self._open(ctx, private, priority, [])
+
+    # -- opening and moving on -------------------------------------------------------------------
+    def _active(self, ctx: TurnContext) -> bool:
+        return ctx.state.current_topic == self.topic and bool(ctx.private.get("open"))
+
+    def _next_thread(self, private: dict[str, Any]) -> int | None:
+        asked = set(private.get("asked", []))
+        for i, thread in enumerate(self.script.threads):
+            if thread.id not in asked:
+                return i
+        return None
+
+    def _ask(self, ctx: TurnContext, private: dict[str, Any]) -> Said | None:
+        """Ask the next thread's question, updating ``private``; None when the script is used up."""
+        index = self._next_thread(private)
+        if index is None:
+            return None
+        thread = self.script.threads[index]
+        said = choose(thread.ask, f"ask:{thread.id}", ctx, private)
+        private.update(open=True, thread=index, stage="asked", last_ask=said.text, last_statement=said.statement,
+                       asked=[*private.get("asked", []), thread.id])
+        return said
+
+    def _open(self, ctx: TurnContext, private: dict[str, Any], priority: Priority, lead: list[Said | None]) -> Candidate | None:
+        private["strikes"] = 0
+        question = self._ask(ctx, private)
+        if question is None:
+            return None
+        return build([*lead, question], priority, topic=self.topic, state=private,
+                     entity=ctx.state.current_entity if ctx.state.current_topic == self.topic else None)
+
+    def _handoff(self, ctx: TurnContext, private: dict[str, Any], lead: list[Said | None], entity: str | None,
+                 reaction: str) -> Candidate:
+        private["open"] = False
+        return build([*lead, self._say(ctx, "handoff", private)], Priority.STRONG_CONTINUE, needs_prompt=True,
+                     topic=self.topic, entity=entity, state=private, meta={"handoff": True, "reaction": reaction})
+
+    # -- while the topic is on -------------------------------------------------------------------
+    def _continue(self, ctx: TurnContext) -> Returned:
+        ann, reading = ctx.annotations, self.reading
+        private = dict(ctx.private)
+        thread = self.script.threads[int(private.get("thread", 0))]
+        reaction = "asked_back"
+        lowered = normalise(ann.text)
+        n_words = words(ann.text)
+        answering = private.get("stage") == "asked" and self._pending_was_said(ctx, private)
+        if answering and self._spoken_as_statement(ctx, private):
+            # The initiative controller said our take instead of asking: the user is replying to a
+            # statement, so react generically and move on to the next thread.
+            private["stage"], answering = "opined", False
+        entity: str | None = None
+        if reading.asks_back(ann.text) and private.get("last_statement") and answering:
+            lead: Said | None = Said(str(private["last_statement"]), False)
+            private["stage"] = "opined"  # that was our take: move on to the next question
+        elif self.script.asked_about(lowered) or reading.asks_back(ann.text):
+            lead, reaction = self._say(ctx, "about_me", private), "about_me"
+        elif ann.is_question and not reading.shares_fact(ann.text):
+            return None  # not ours to answer: another responder will, then our prompt resumes the thread
+        elif self._elsewhere(ctx, lowered, answering) or (reading.shares_fact(ann.text) and not self.script.mentions(lowered)):
+            return None  # another topic's turn, or a fun fact about something else: the reaction answers it
+        else:
+            if answering and thread.exit_on_no and ann.is_no and n_words <= 4:
+                return self._handoff(ctx, private, [self._react(ctx, thread, "no", private)], None, "no")
+            self._already_answered(lowered, private, ann)  # "i like taylor swift": no "favorite singer?" next
+            lead, entity, engaged, reaction = self._reaction(ctx, thread, private, answering, n_words)
+            engaged = engaged and (entity is not None or not ann.is_backchannel)  # "ok", "cool": nothing given
+            private["strikes"] = 0 if engaged else int(private.get("strikes", 0)) + 1
+        entity = entity or ctx.state.current_entity
+        if reaction == "bad_news":  # sympathy alone: no opinion or question right after sad news
+            return build([lead], Priority.STRONG_CONTINUE, topic=self.topic, entity=entity, state=private,
+                         must_stay=True, meta={"reaction": reaction})  # never swapped for "Hmm."
+        if int(private.get("strikes", 0)) >= self.max_strikes:
+            return self._handoff(ctx, private, [lead], entity, reaction)
+        asked_us = reaction == "about_me" and not reading.asks_back(ann.text)
+        if asked_us and fresh(self.shared["ask_back"], ctx):
+            # They asked about our taste: answer, then ask it back ("What about you?"), as people do,
+            # rather than piling on our next opinion or leaving the topic.
+            follow: Said | None = choose(self.shared["ask_back"], "ask_back", ctx, private)
+            private["stage"] = "asked_back"
+        else:
+            follow = self._follow_up(ctx, thread, private)
+        if follow is None and reaction == "about_me":
+            # Answered their question with nothing left to ask: stay a turn rather than switch topic.
+            follow = Said(choose(self.shared["stay"], "stay", ctx, private).text, False)
+            private["stage"] = "opined"
+        if follow is None:
+            return self._handoff(ctx, private, [lead], entity, reaction)
+        meta: dict[str, Any] = {"reaction": reaction, "thread": thread.id}
+        if n_words > self.long_answer_words and not follow.question:
+            meta["user_led"] = True
+        return build([lead, follow], Priority.STRONG_CONTINUE, topic=self.topic, entity=entity, state=private, meta=meta)
+
+    def _pending_was_said(self, ctx: TurnContext, private: dict[str, Any]) -> bool:
+        """Is the user replying to our question, spoken last turn (as asked, in its statement form
+        if the initiative controller swapped it, or repeated by the repeat handler)?"""
+        last = normalise_for_comparison(ctx.state.last_bot_text or "")
+        pending = [private.get("last_ask"), private.get("last_statement")]
+        return any(p and normalise_for_comparison(str(p)) in last for p in pending)
+
+    @staticmethod
+    def _spoken_as_statement(ctx: TurnContext, private: dict[str, Any]) -> bool:
+        last = normalise_for_comparison(ctx.state.last_bot_text or "")
+        ask, statement = private.get("last_ask"), private.get("last_statement")
+        return bool(statement) and normalise_for_comparison(str(statement)) in last and not (
+            ask and normalise_for_comparison(str(ask)) in last)
+
+    def _elsewhere(self, ctx: TurnContext, lowered: str, answering: bool) -> bool:
+        """The user moved on to another topic, not ours: let that topic (or the reaction) take the
+        turn. A short answer to our question stays ours ("the lion king" answers "favorite movie?")."""
+        if self.script.mentions(lowered):
+            return False
+        bot = ctx.services.get("bot")
+        others = [r for r in (getattr(bot, "responders", {}) or {}).values()
+                  if r is not self and getattr(r, "is_topic_responder", False)]
+        if not answering:  # they are not replying to our question: any other topic they name wins
+            return any(r.script.mentions(lowered) for r in others)
+        if len(lowered.split()) <= 4:
+            # A short reply that is only another topic's word ("i love pizza" to "which band?") goes
+            # there; one that merely contains one ("the lion king" to "favorite movie?") stays ours.
+            phrase = self.reading.answer_phrase(lowered)
+            return bool(phrase) and self._is_keyword(ctx, phrase, scripts=[r.script for r in others])
+        return any(r.salient(lowered, strict=True) for r in others)
+
+    def _follow_up(self, ctx: TurnContext, thread: Thread, private: dict[str, Any]) -> Said | None:
+        """After reacting: the bot's own opinion once per thread, else the next question."""
+        opinions = thread.reactions.get("opinion")
+        if private.get("stage") == "asked" and opinions and fresh(opinions, ctx):
+            private["stage"] = "opined"
+            return choose(opinions, f"opinion:{thread.id}", ctx, private)
+        return self._ask(ctx, private)
+
+    def _reaction(
+        self, ctx: TurnContext, thread: Thread, private: dict[str, Any], answering: bool, n_words: int
+    ) -> tuple[Said, str | None, bool, str]:
+        """React to what the user said: (line, the thing they named, did they give us something, slot)."""
+        ann, reading = ctx.annotations, self.reading
+        text = ann.text
+        entity, source = self._named_thing(ctx, thread, answering, n_words)
+        sentiment = reading.sentiment(text)
+        mood = reading.entity_mood(text) if entity else None
+        if entity and source == "phrase" and not mood and (
+                reading.is_generic(entity) or reading.is_possessed(entity) or self._is_keyword(ctx, entity)
+                or reading.says_nothing(entity)):
+            entity = None  # "a movie", "work", "your brother": nothing to cheer about as a pick
+        if reading.bad_news(text):
+            return choose(self.shared["bad_news"], "bad_news", ctx, private), None, True, "bad_news"
+        if reading.is_thanks(text):
+            return choose(self.shared["thanks"], "thanks", ctx, private), None, True, "thanks"
+        feeling = reading.feeling(text)
+        if feeling and not reading.shares_fact(text):
+            # "not really i'm pretty tired today": how they are matters more than the question.
+            slot = f"feeling_{feeling[0]}"
+            return choose(self.shared[slot], slot, ctx, private, feeling=feeling[1]), None, True, slot
+        if reading.shares_fact(text):
+            slot = "fact_entity" if entity else "fact"
+        elif reading.is_unsure(text):
+            return self._react(ctx, thread, "unsure", private), None, False, "unsure"
+        elif reading.starts_negative(text) and not entity and sentiment != "positive" and n_words <= self.long_answer_words:
+            # "not really", "nah i don't": a no, however it goes on; never an upbeat "Oh, nice."
+            return self._react(ctx, thread, "no", private), None, n_words > 3, "no"
+        elif n_words > self.long_answer_words:
+            slot = "long_opinion" if reading.is_opinion(text) else "long"
+        elif entity:
+            slot = {"negative": "entity_negative", "positive": "entity_positive"}.get(mood or "", "entity")
+            if answering and slot != "entity_negative" and "entity" in thread.reactions:
+                slot = "entity"
+        elif ann.is_yes and n_words <= 3:
+            slot = "yes"
+        elif ann.is_no and n_words <= 3:
+            return self._react(ctx, thread, "no", private), None, n_words > 3, "no"
+        elif sentiment and not ann.is_backchannel:  # "cool" is a nod, not enthusiasm
+            slot = sentiment
+        else:
+            return self._react(ctx, thread, "other", private), None, n_words > 2, "other"
+        fields = {"entity": entity, "Entity": entity[:1].upper() + entity[1:]} if entity else {}
+        # The thread's own entity lines assume the thing answers its question: a short answer, or
+        # something the topic knows ("the lakers" to "favorite team?", not "nuts" in a long reply).
+        own = not entity or (answering and (n_words <= 6 or self.script.mentions(entity.lower())))
+        if entity and thread.named_answer != (source in ("title", "entity")) and source != "answer":
+            own = False  # "it was dune part two" does not answer "what kind of movies?" (nor a kind a title)
+        return self._react(ctx, thread, slot, private, own=own, **fields), entity, True, slot
+
+    def _named_thing(self, ctx: TurnContext, thread: Thread, answering: bool, n_words: int) -> tuple[str | None, str]:
+        """What the user named, and how we know: "title" ("it was dune part two"), "entity" (spaCy
+        found a name), "answer" (a short reply to our question is the thing itself), "phrase" (a
+        noun phrase in passing: "a movie", "work")."""
+        ann, reading = ctx.annotations, self.reading
+        if any(t.named_answer for t in self.script.threads) and (title := reading.title(ann.text, ann)):
+            return title, "title"
+        things = reading.things(ann, self.script.mentions)
+        if things and reading.is_named(things[0], ann):
+            return things[0], "entity"
+        if (answering or ctx.private.get("stage") == "asked_back") and n_words <= 6:
+            answer = reading.entity(ann, short_answer=True, prefer=self.script.mentions)
+            if answer and not reading.is_generic(answer) and not reading.says_nothing(answer):
+                return (reading.title_case(answer) if thread.named_answer else answer), "answer"
+        return (things[0], "phrase") if things else (None, "phrase")
+
+    def _is_keyword(self, ctx: TurnContext, thing: str, scripts: list[Script] | None = None) -> bool:
+        """'work', 'the movies': the phrase is only a topic word (any topic's), not a thing named."""
+        words = [w for w in thing.lower().split() if w not in self.reading.lowercase_openers]
+        if len(words) != 1:
+            return False
+        if scripts is None:
+            bot = ctx.services.get("bot")
+            scripts = [r.script for r in (getattr(bot, "responders", {}) or {}).values()
+                       if getattr(r, "is_topic_responder", False)] or [self.script]
+        return any(script.keywords.fullmatch(words[0]) for script in scripts)
+
+    def _react(self, ctx: TurnContext, thread: Thread, slot: str, private: dict[str, Any], own: bool = True,
+               **fields: str) -> Said:
+        """The thread's own line for a slot if it has one (and ``own``), else the shared reaction."""
+        lines = thread.reactions.get(slot) if own else None
+        if lines and fresh(lines, ctx, **fields):
+            return choose(lines, f"{slot}:{thread.id}", ctx, private, **fields)
+        if slot == "entity" and "entity" not in self.shared:
+            slot = "other"
+        return choose(self.shared[slot], slot, ctx, private, **fields)
+
+    def _say(self, ctx: TurnContext, slot: str, private: dict[str, Any], **fields: str) -> Said:
+        return choose(self.script.lines[slot], slot, ctx, private, **fields)
+
+    # -- when the topic is not on ----------------------------------------------------------------
+    def _mentioned(self, ctx: TurnContext) -> Returned:
+        """The user brought the topic up: react, then open it (or, if covered, just share a thought)."""
+        ann, reading = ctx.annotations, self.reading
+        lowered = normalise(ann.text)
+        asked = self.script.asked_about(lowered)
+        if not asked and not self.salient(lowered):
+            return None
+        if reading.bad_news(ann.text) or (reading.feeling(ann.text) or ("",))[0] == "negative":
+            return None  # "my cat died": sympathy (the reaction responder), not "Aw, animals!"
+        fact = reading.shares_fact(ann.text)
+        if ann.is_question and not asked and not fact:
+            return None  # "who won the world cup?": a question we cannot answer, not an invitation
+        private = dict(ctx.private)
+        entity = reading.entity(ann, prefer=self.script.mentions)
+        answered = self._already_answered(lowered, private, ann)
+        if asked:
+            lead = self._say(ctx, "about_me", private)
+        elif answered is not None and entity and not fact and (reading.is_named(entity, ann) or reading.title(ann.text, ann)):
+            fields = {"entity": entity, "Entity": entity[:1].upper() + entity[1:]}
+            lead = self._react(ctx, answered, "entity", private, **fields)
+        else:
+            lead = self._mention_reaction(ctx, private, entity, fact)
+        if self.topic not in ctx.state.topics_covered:
+            opened = self._open(ctx, private, Priority.CAN_START, [lead])
+            if opened is not None:
+                opened.entity = entity
+                return opened
+        chat = self.script.lines.get("chat")
+        if asked:
+            return build([lead], Priority.CAN_START, needs_prompt=True, state=private, entity=entity)
+        if chat and fresh(chat, ctx):
+            return build([lead, self._say(ctx, "chat", private)], Priority.WEAK_CONTINUE, state=private, entity=entity)
+        return None
+
+    def salient(self, lowered: str, strict: bool = False) -> bool:
+        """Is the topic what the user is talking about, not a word in passing? A short utterance
+        naming it, or a longer one naming it at least twice ("football", "the nfl"). ``strict``
+        (to pull the user away from another live topic): very short, or named twice."""
+        hits = {m.group(0) for m in self.script.keywords.finditer(lowered)}
+        short = self.salient_words - 4 if strict else self.salient_words
+        return bool(hits) and (len(lowered.split()) <= short or len(hits) >= 2)
+
+    def _already_answered(self, lowered: str, private: dict[str, Any], ann: Any = None) -> Thread | None:
+        """Mark threads the user's words already answer as asked (no redundant questions); the first one.
+        Saying they like a named thing ("i love taylor swift") answers the threads asking for a name."""
+        first = None
+        likes_a_name = ann is not None and self.reading.likes_re.search(lowered) is not None and any(
+            self.reading.is_named(thing, ann) for thing in self.reading.things(ann)[:1])
+        for thread in self.script.threads:
+            said = (thread.answered_by is not None and thread.answered_by.search(lowered)) or (thread.named_answer and likes_a_name)
+            if said and thread.id not in private.get("asked", []):
+                private["asked"] = [*private.get("asked", []), thread.id]
+                first = first or thread
+        return first
+
+    def _mention_reaction(self, ctx: TurnContext, private: dict[str, Any], entity: str | None, fact: bool) -> Said:
+        fields = {"entity": entity, "Entity": entity[:1].upper() + entity[1:]} if entity else {}
+        if fact:
+            return choose(self.shared["fact_entity" if entity else "fact"], "fact", ctx, private, **fields)
+        mood = self.reading.entity_mood(ctx.annotations.text)
+        if entity and mood:
+            return choose(self.shared[f"entity_{mood}"], f"entity_{mood}", ctx, private, **fields)
+        return self._say(ctx, "mention", private)

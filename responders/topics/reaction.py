@@ -1,0 +1,154 @@
+"""The generic reaction: a sensible, specific answer to what no topic script covers.
+
+Real users say long, opinionated things about anything (Topical-Chat is full of them). Rather than
+the universal fallback's "I see", this responder refers to what the user named, follows their mood,
+answers opinion questions ("do you like X?", "what do you think of X?") with an opinion, and
+acknowledges facts they share. Following the initiative findings it mostly makes statements (a
+user-led moment) and only every third quiet turn asks something or hands over to a topic prompt.
+It keeps the current topic alive so a topic can resume afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+from chirpy.content import load_content
+from chirpy.errors import ConfigError
+from chirpy.registry import responders
+from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
+from responders.topics.engine import LEAVE_TYPES, shared_reactions
+from responders.topics.lines import Said, build, choose, load_slots
+from responders.topics.understanding import understanding, words
+
+CONTENT = Path(__file__).parent / "content" / "reaction.toml"
+# Answers after which the user keeps the floor ("no idea, tell me!"): no prompt follows them.
+USER_LED_ANSWERS = frozenset({"quiz", "agree"})
+
+
+@responders.register("reaction")
+class ReactionResponder(Responder):
+    def __init__(self, config: dict[str, Any] | None = None) -> None:
+        super().__init__(config)
+        path = self.config.get("content", CONTENT)
+        data = load_content(path, CONTENT.parent)
+        self.lines = load_slots(data, str(path))
+        try:
+            self.questions = {kind: tuple(re.compile(p) for p in patterns) for kind, patterns in data["patterns"].items()}
+        except re.error as exc:
+            raise ConfigError(f"{path} [patterns]: bad pattern: {exc}") from None
+        self.shared = shared_reactions()
+        self.reading = understanding()
+        self.quiet_turns = int(self.config.get("quiet_turns", 2))  # statements in a row before asking
+        self.min_words = int(self.config.get("min_words", 4))
+        self.max_no_words = int(self.config.get("max_no_words", 14))  # longer "no ..." replies say more than no
+
+    def respond(self, ctx: TurnContext) -> Returned:
+        candidate = self._respond(ctx)
+        if isinstance(candidate, Candidate) and (self.reading.feeling(ctx.annotations.text) or ("",))[0] == "negative":
+            # Sympathy is said as written: a back-channel ("Hmm.") in its place would read as not caring.
+            candidate.must_stay = True
+            candidate.meta.pop("user_led", None)
+        return candidate
+
+    def _respond(self, ctx: TurnContext) -> Returned:
+        ann, reading = ctx.annotations, self.reading
+        if ann.is_launch or ann.is_empty or not ann.is_english or ann.is_backchannel or LEAVE_TYPES & set(ann.dissatisfaction):
+            return None
+        private = dict(ctx.private)
+        entity = reading.title(ann.text, ann) or reading.entity(ann, prefer=self._known_to_a_topic(ctx))
+        if entity and reading.is_generic(entity):
+            entity = None  # "a movie": a kind of thing, not one to call interesting by name
+        if reading.bad_news(ann.text):  # sympathy, and the user keeps the floor
+            line = choose(self.shared["bad_news"], "bad_news", ctx, private)
+            return build([line], Priority.WEAK_CONTINUE, topic=ctx.state.current_topic, state=private,
+                         must_stay=True, meta={"kind": "bad_news"})  # never swapped for "Hmm."
+        fields = {"entity": entity, "Entity": entity[:1].upper() + entity[1:]} if entity else {}
+        answered_question, kind = False, "statement"
+        if reading.shares_fact(ann.text):
+            kind = "fact"
+            line = choose(self.shared["fact_entity" if entity else "fact"], "fact", ctx, private, **fields)
+        elif reading.asks_back(ann.text) and words(ann.text) > 1:
+            line, answered_question, kind = choose(self.shared["asks_back"], "asks_back", ctx, private), True, "asks_back"
+        elif ann.is_question:
+            answer = self._answer(ctx, private, entity, fields)
+            if answer is None:
+                return None  # a factual question we cannot answer: the fallback says so honestly
+            kind, line = answer
+            answered_question = kind not in USER_LED_ANSWERS
+        else:
+            line = self._react(ctx, private, entity, fields)
+            if line is None:
+                return None
+        topic = ctx.state.current_topic
+        if answered_question or self._quiet(ctx) < self.quiet_turns:
+            return build([line], Priority.WEAK_CONTINUE, needs_prompt=answered_question, topic=topic,
+                         entity=entity or ctx.state.current_entity, state=private,
+                         meta={"kind": kind} if answered_question else {"kind": kind, "user_led": True})
+        if entity and not topic:
+            ask = choose(self.lines["tell_more"], "tell_more", ctx, private, **fields)
+            return build([line, ask], Priority.WEAK_CONTINUE, entity=entity, state=private,
+                         meta={"kind": kind, "user_led": True})
+        return build([line], Priority.WEAK_CONTINUE, needs_prompt=True, topic=topic,
+                     entity=entity or ctx.state.current_entity, state=private, meta={"kind": kind})
+
+    def _answer(
+        self, ctx: TurnContext, private: dict[str, Any], entity: str | None, fields: dict[str, str]
+    ) -> tuple[str, Said] | None:
+        """An opinion, an honest 'no idea, tell me', or agreement, by the kind of question asked."""
+        things = self.reading.things(ctx.annotations) if entity else []
+        for sentence in self.reading.question_sentences(ctx.annotations.text):
+            # Refer to what this question is about, not to something from an earlier sentence.
+            named = next((t for t in things if t.lower() in sentence), None)
+            entity = named
+            fields = {"entity": named, "Entity": named[:1].upper() + named[1:]} if named else {}
+            for kind, patterns in self.questions.items():
+                found = next((m for p in patterns if (m := p.search(sentence))), None)
+                if found is None:
+                    continue
+                groups = {k: v.strip() for k, v in found.groupdict().items() if v}
+                if groups:
+                    return kind, choose(self.lines[kind], kind, ctx, private, **groups)
+                if kind == "do_you_like" and not entity:
+                    return kind, choose(self.lines["do_you_like_plain"], kind, ctx, private)
+                if kind in ("what_do_you_think", "do_you_know", "do_you_like"):
+                    return (kind, choose(self.lines[kind], kind, ctx, private, **fields)) if entity else None
+                return kind, choose(self.lines[kind], kind, ctx, private)
+        return None
+
+    def _react(self, ctx: TurnContext, private: dict[str, Any], entity: str | None, fields: dict[str, str]) -> Said | None:
+        feeling = self.reading.feeling(ctx.annotations.text)
+        if feeling:  # "i'm feeling kind of sad today": how they are comes first
+            slot = f"feeling_{feeling[0]}"
+            return choose(self.shared[slot], slot, ctx, private, feeling=feeling[1])
+        text = ctx.annotations.text
+        if (self.reading.starts_negative(text) and self.reading.sentiment(text) != "positive"
+                and self.min_words <= words(text) <= self.max_no_words):
+            return choose(self.shared["no"], "no", ctx, private)  # "nah i don't really ...": never "That's so cool"
+        if entity:
+            mood = self.reading.entity_mood(ctx.annotations.text)
+            slot = f"entity_{mood}" if mood else "entity"
+            return choose(self.lines[slot], slot, ctx, private, **fields)
+        if words(ctx.annotations.text) < self.min_words:
+            return None  # "ok cool": nothing to react to; the fallback moves the conversation on
+        if self.reading.is_opinion(ctx.annotations.text):
+            return choose(self.shared["long_opinion"], "long_opinion", ctx, private)
+        return choose(self.lines["statement"], "statement", ctx, private)
+
+    @staticmethod
+    def _known_to_a_topic(ctx: TurnContext) -> Callable[[str], bool]:
+        """Prefer naming back things some topic knows ("the violin" over "your sister")."""
+        bot = ctx.services.get("bot")
+        scripts = [r.script for r in (getattr(bot, "responders", {}) or {}).values() if getattr(r, "is_topic_responder", False)]
+        return lambda phrase: any(script.mentions(phrase) for script in scripts)
+
+    @staticmethod
+    def _quiet(ctx: TurnContext) -> int:
+        """How many bot turns in a row (most recent first) asked nothing."""
+        count = 0
+        for text in reversed(ctx.state.bot_utterances()):
+            if text.rstrip().endswith("?"):
+                break
+            count += 1
+        return count

@@ -1,0 +1,156 @@
+"""Topic scripts: opening, multi-turn exchanges that refer to what the user named, handoffs,
+no re-opening, variety, and the question/statement marks the initiative controller relies on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chirpy.errors import ConfigError
+from chirpy.text import normalise_for_comparison
+from responders.topics.engine import TopicResponder
+from responders.topics.script import SCRIPTS, load_script
+
+TOPICS = sorted(p.name for p in SCRIPTS.glob("*.toml"))
+
+
+def topic_of(result) -> str | None:
+    last = result.prompt or result.response
+    return last.topic
+
+
+@pytest.mark.parametrize("script", TOPICS)
+def test_every_script_loads_with_marked_questions(script: str) -> None:
+    loaded = load_script(script)
+    assert len(loaded.threads) >= 3
+    for thread in loaded.threads:
+        assert all(line.question and line.statement for line in thread.ask), f"{script} {thread.id}: say = ... missing"
+        assert len(thread.ask) >= 1
+    assert len(loaded.lines["about_me"]) >= 2 and len(loaded.lines["handoff"]) >= 2
+
+
+def test_at_least_ten_everyday_topics_are_enabled(scripted_bot) -> None:
+    topics = {r.topic for r in scripted_bot.responders.values() if isinstance(r, TopicResponder)}
+    assert len(topics) >= 10
+    assert {"movies", "music", "books", "food", "travel", "sports", "animals", "games"} <= topics
+
+
+def test_a_topic_opens_after_the_name_and_is_tracked(chat) -> None:
+    result = chat.say("i'm sam")
+    assert "Sam" in result.text
+    assert result.prompt is not None and result.prompt.is_question
+    assert chat.state().current_topic == result.prompt.topic
+    assert chat.state().topics_covered == [result.prompt.topic]
+
+
+def test_the_reply_refers_to_what_the_user_named(chat) -> None:
+    chat.say("my name is dana")
+    chat.say("let's talk about movies")
+    result = chat.say("probably inception")  # ASR-style: no capital, no punctuation, no parse entity
+    assert "inception" in result.text.lower()
+    assert result.response.responder == "movies"
+    assert chat.state().current_entity.lower() == "inception"
+
+
+def test_a_named_pet_is_picked_up_and_the_redundant_question_skipped(chat) -> None:
+    chat.say("call me robin")
+    result = chat.say("i have a golden retriever named max")
+    assert result.response.responder == "animals"
+    assert "golden retriever" in result.text.lower() or "max" in result.text.lower()
+    assert "any pets" not in result.text.lower() and "pet at home" not in result.text.lower()
+
+
+def test_a_thread_reacts_shares_an_opinion_and_moves_on(chat) -> None:
+    chat.say("i'm lee")
+    chat.say("let's talk about food")
+    reply = chat.say("pizza for sure")
+    assert "pizza" in reply.text.lower()
+    assert not reply.response.is_question  # reaction + the bot's own opinion, no question this time
+    follow = chat.say("yeah pizza is great")
+    assert follow.response.responder == "food" and follow.response.is_question
+
+
+def test_what_about_you_gets_the_bots_own_answer(chat) -> None:
+    chat.say("i'm kim")
+    asked = chat.say("lets talk about animals")
+    assert asked.prompt.responder == "animals"
+    result = chat.say("what about you")
+    pending = asked.prompt.meta["statement_variant"]
+    assert normalise_for_comparison(pending) in normalise_for_comparison(result.text)
+
+
+def test_i_dont_know_gets_a_kind_reaction_not_the_fallback(chat) -> None:
+    chat.say("i'm jo")
+    chat.say("can we talk about books")
+    result = chat.say("i dont know")
+    assert result.response.responder == "books"
+    assert result.response.meta["reaction"] == "unsure"
+
+
+def test_topic_hands_off_when_it_runs_out_and_is_never_reopened(chat) -> None:
+    chat.say("i'm ari")
+    chat.say("let's talk about sports")
+    answers = ["yeah basketball", "the lakers", "i play tennis", "sometimes", "it is fun", "sure", "yes", "ok then"]
+    handed_off = False
+    for answer in answers:
+        result = chat.say(answer)
+        if result.response.meta.get("handoff"):
+            handed_off = True
+            assert result.prompt is not None and result.prompt.topic not in (None, "sports")
+            break
+    assert handed_off
+    for filler in ["that sounds nice", "i like that a lot", "sure thing", "yes i think so", "maybe later"] * 3:
+        result = chat.say(filler)
+        assert not (result.prompt and result.prompt.responder == "sports")
+    covered = chat.state().topics_covered
+    assert len(covered) == len(set(covered))
+
+
+def test_two_disengaged_answers_end_the_topic(chat) -> None:
+    chat.say("i'm pat")
+    chat.say("let's talk about travel")
+    chat.say("i dont know")
+    result = chat.say("not really")
+    assert result.response.meta.get("handoff") and result.prompt.topic != "travel"
+
+
+def test_questions_carry_statement_forms_for_the_initiative_controller(chat) -> None:
+    result = chat.say("i'm sam")
+    prompt = result.prompt
+    assert prompt.meta["statement_variant"] and not prompt.meta["statement_variant"].rstrip().endswith("?")
+    assert prompt.meta["statement_type"] in {"opinion", "experience", "general"}
+
+
+def test_not_every_turn_ends_with_a_question_and_nothing_repeats(chat) -> None:
+    lines = ["i'm max", "yeah", "i love it", "pizza", "sure", "i dont know", "cool", "i like hiking with my dog",
+             "that is nice", "ok", "no", "maybe", "yes", "i guess", "whatever you like", "sounds good",
+             "tell me more", "really", "haha", "nice", "hmm", "right", "i see", "interesting", "okay"]
+    for line in lines:
+        chat.say(line)
+    texts = [normalise_for_comparison(t) for t in chat.bot_lines]
+    assert len(texts) == len(set(texts)), "the bot repeated itself"
+    questions = sum(t.rstrip().endswith("?") for t in chat.bot_lines[1:])
+    assert 0 < questions < len(lines) * 0.8
+
+
+def test_conversations_open_with_different_topics(new_chat) -> None:
+    first_topics = {new_chat().say("i'm sam").prompt.topic for _ in range(8)}
+    assert len(first_topics) >= 3
+
+
+def test_long_statements_get_a_specific_reaction_not_the_fallback(chat) -> None:
+    chat.say("i'm val")
+    result = chat.say("I read somewhere that the Eiffel Tower grows about six inches taller in the summer heat")
+    assert result.response.responder != "fallback"
+    assert "eiffel tower" in result.text.lower()
+
+
+def test_a_mislabelled_script_line_is_a_clear_config_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('topic = "x"\nkeywords = ["x"]\n[lines]\nabout_me = ["Do you like x?"]\n'
+                   'mention = ["a"]\nhandoff = ["b"]\nresume = ["c"]\n[[threads]]\nask = ["What?"]\n')
+    with pytest.raises(ConfigError, match="bad.toml.*ends with '\\?'"):
+        load_script(bad)
+    with pytest.raises(ConfigError, match="needs script"):
+        TopicResponder({})
