@@ -61,7 +61,8 @@ def cli(verbose: bool) -> None:
     """chirpy: build, chat with, serve and evaluate an open-domain socialbot."""
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
+        # Warnings are messages for the person at the terminal; -v adds where each came from.
+        format="%(levelname)s %(name)s: %(message)s" if verbose else "%(message)s",
     )
 
 

@@ -236,8 +236,11 @@ class TopicResponder(Responder):
         mood = reading.entity_mood(text) if entity else None
         if entity and source == "phrase" and not mood and (
                 reading.is_generic(entity) or reading.is_possessed(entity) or self._is_keyword(ctx, entity)
-                or reading.says_nothing(entity)):
-            entity = None  # "a movie", "work", "your brother": nothing to cheer about as a pick
+                or reading.says_nothing(entity) or not self._whole_reply(text, entity)):
+            # "a movie", "your brother", or "work" in "i have to go to work tomorrow": a thing in
+            # passing is nothing to cheer about ("Oh nice, work."); a reply that is only a name
+            # ("the lakers") still is.
+            entity = None
         if reading.bad_news(text):
             return choose(self.shared["bad_news"], "bad_news", ctx, private), None, True, "bad_news"
         if reading.is_thanks(text):
@@ -291,6 +294,11 @@ class TopicResponder(Responder):
             if answer and not reading.is_generic(answer) and not reading.says_nothing(answer):
                 return (reading.title_case(answer) if thread.named_answer else answer), "answer"
         return (things[0], "phrase") if things else (None, "phrase")
+
+    def _whole_reply(self, text: str, thing: str) -> bool:
+        """Is the reply just this phrase ("the lakers", "probably the lakers")?"""
+        phrase = self.reading.answer_phrase(text)
+        return bool(phrase) and phrase.lower() == thing.lower()
 
     def _is_keyword(self, ctx: TurnContext, thing: str, scripts: list[Script] | None = None) -> bool:
         """'work', 'the movies': the phrase is only a topic word (any topic's), not a thing named."""

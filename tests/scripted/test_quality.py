@@ -159,3 +159,10 @@ def test_a_no_outside_any_topic_gets_no_cheer(chat) -> None:
     chat.say("i'm dana")
     reply = chat.say("nah i don't really do much of anything")
     assert not UPBEAT.search(reply.text.split(".")[0]) and "interesting" not in reply.text.split(".")[0].lower()
+
+
+def test_a_word_in_passing_is_not_praised_as_a_pick(chat) -> None:
+    chat.say("i'm dana")
+    chat.say("let's talk about food")
+    reply = chat.say("i have to go to work tomorrow")
+    assert not re.search(r"\bwork[,!.]", reply.text, re.IGNORECASE), reply.text  # not "Oh nice, work."
