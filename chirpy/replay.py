@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from chirpy.errors import ChirpyError
+from chirpy.jsonl import json_lines
 from chirpy.progress import progress_bar
 
 FORMATS = ("auto", "topical", "jsonl", "text")
@@ -118,13 +119,7 @@ def _read_topical(path: Path, text: str, side: str) -> list[RecordedConversation
 
 def _read_jsonl(path: Path, text: str, side: str) -> list[RecordedConversation]:
     conversations = []
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ReplayInputError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
+    for lineno, item in json_lines(text, path, ReplayInputError):
         cid, utterances = _jsonl_item(item)
         if utterances is None:
             raise ReplayInputError(

@@ -14,9 +14,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 from enum import IntEnum
+from pathlib import Path
 from typing import Any, Iterable
 
 from chirpy.annotations import Annotations
+from chirpy.content import load_content
+from chirpy.phrasing import pick_phrasing
 from chirpy.state import ConversationState, Utterance
 from chirpy.text import normalise_for_comparison
 
@@ -117,6 +120,21 @@ class Responder:
 
     def close(self) -> None:
         """Release resources (models, threads) when the bot shuts down."""
+
+
+class ContentResponder(Responder):
+    """A responder whose phrasings live in a TOML content file (``CONTENT``, overridable per
+    instance with a ``content`` key in its config table), spoken least-recently-used first."""
+
+    CONTENT: Path
+
+    def __init__(self, config: dict[str, Any] | None = None) -> None:
+        super().__init__(config)
+        self.content = load_content(self.config.get("content", self.CONTENT), self.CONTENT.parent)
+
+    def say(self, ctx: TurnContext, slot: str, private: dict[str, Any], **fields: str) -> str:
+        """A phrasing for ``slot`` not said earlier if possible; its use is recorded in ``private``."""
+        return pick_phrasing(self.content[slot], slot, private, ctx.rng, ctx.turn_index, ctx.already_said, **fields)
 
 
 def as_list(returned: Returned) -> list[Candidate]:

@@ -247,6 +247,8 @@ class SQLiteStore:
                     facts = self.user_facts(state.user_id) | user_facts
                     db["users"].upsert({"user_id": state.user_id, "facts": dumps(facts), "updated_at": stamp}, pk="user_id")
         except sqlite3.IntegrityError as exc:
+            if "UNIQUE" not in str(exc):
+                raise StoreError(f"cannot write to {self.path}: {exc}") from None
             raise StoreError(
                 f"turn {record.turn_index} of conversation {record.conversation_id} is already logged "
                 f"(two writers on one conversation?): {exc}"

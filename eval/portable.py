@@ -14,6 +14,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from chirpy.jsonl import json_lines
 from chirpy.store import SCHEMA, SCHEMA_VERSION, SQLiteStore, dumps
 from eval.log import EvalError, open_log
 
@@ -121,13 +122,7 @@ def _read_lines(path: Path) -> list[tuple[int, dict[str, Any]]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise EvalError(f"cannot read {path}: {exc}") from None
     items = []
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvalError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
+    for lineno, item in json_lines(text, path, EvalError):
         if not isinstance(item, dict) or item.get("format") != FORMAT or not isinstance(item.get("turns"), list) \
                 or not item.get("id"):
             raise EvalError(f"{path}:{lineno}: not a chirpy log export line (made by `chirpy export`)")

@@ -10,20 +10,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chirpy.content import compile_patterns, load_content, normalise
-from chirpy.phrasing import pick_phrasing
+from chirpy.content import compile_patterns, normalise
 from chirpy.registry import responders
-from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
+from chirpy.responder import Candidate, ContentResponder, Priority, Returned, TurnContext
 
 CONTENT = Path(__file__).parent / "content" / "closing.toml"
 WRAP_UP = "wrap_up"  # what the offer expects: the next turn is read as the answer to it
 
 
 @responders.register("closing")
-class ClosingResponder(Responder):
+class ClosingResponder(ContentResponder):
+    CONTENT = CONTENT
+
     def __init__(self, config: dict | None = None) -> None:
         super().__init__(config)
-        self.content = load_content(self.config.get("content", CONTENT), CONTENT.parent)
         self.wants_to_stop = compile_patterns(self.content["patterns"])
         self.winding_down = compile_patterns(self.content["wind_down_patterns"])
         self.keep_going = compile_patterns(self.content["keep_going_patterns"])
@@ -51,8 +51,7 @@ class ClosingResponder(Responder):
 
     def _say(self, ctx: TurnContext, slot: str) -> str:
         name = ctx.user_name
-        return pick_phrasing(self.content[slot], slot, ctx.private, ctx.rng, ctx.turn_index, ctx.already_said,
-                             name_suffix=f", {name}" if name else "")
+        return self.say(ctx, slot, ctx.private, name_suffix=f", {name}" if name else "")
 
     def _goodbye(self, ctx: TurnContext) -> Candidate:
         return Candidate(self._say(ctx, "goodbye"), Priority.FORCE_START, ends_conversation=True, must_stay=True,

@@ -8,19 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chirpy.content import load_content
-from chirpy.phrasing import pick_phrasing
 from chirpy.registry import responders
-from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
+from chirpy.responder import Candidate, ContentResponder, Priority, Returned, TurnContext
 
 CONTENT = Path(__file__).parent / "content" / "fallback.toml"
 
 
 @responders.register("fallback")
-class FallbackResponder(Responder):
-    def __init__(self, config: dict | None = None) -> None:
-        super().__init__(config)
-        self.content = load_content(self.config.get("content", CONTENT), CONTENT.parent)
+class FallbackResponder(ContentResponder):
+    CONTENT = CONTENT
 
     def respond(self, ctx: TurnContext) -> Returned:
         ann = ctx.annotations
@@ -32,11 +28,11 @@ class FallbackResponder(Responder):
             slot, needs_prompt = "question", True
         else:
             slot, needs_prompt = "statement", True
-        text = pick_phrasing(self.content[slot], slot, ctx.private, ctx.rng, ctx.turn_index, ctx.already_said)
+        text = self.say(ctx, slot, ctx.private)
         return Candidate(text, priority, needs_prompt=needs_prompt, state=ctx.private, meta={"slot": slot},
                          # Asking to repeat keeps the thread: the responder that was talking continues next turn.
                          topic=ctx.state.current_topic if not needs_prompt else None)
 
     def prompt(self, ctx: TurnContext) -> Returned:
-        text = pick_phrasing(self.content["prompt"], "prompt", ctx.private, ctx.rng, ctx.turn_index, ctx.already_said)
+        text = self.say(ctx, "prompt", ctx.private)
         return Candidate(text, Priority.UNIVERSAL_FALLBACK, state=ctx.private)

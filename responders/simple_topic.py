@@ -8,29 +8,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chirpy.content import load_content
-from chirpy.phrasing import pick_phrasing
 from chirpy.registry import responders
-from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
+from chirpy.responder import Candidate, ContentResponder, Priority, Returned, TurnContext
 
 CONTENT = Path(__file__).parent / "content" / "simple_topic.toml"
 
 
 @responders.register("simple_topic")
-class SimpleTopicResponder(Responder):
+class SimpleTopicResponder(ContentResponder):
+    CONTENT = CONTENT
+
     def __init__(self, config: dict | None = None) -> None:
         super().__init__(config)
-        self.content = load_content(self.config.get("content", CONTENT), CONTENT.parent)
         self.topic = str(self.content["topic"])
-
-    def _line(self, ctx: TurnContext, slot: str, private: dict, **fields: str) -> str:
-        return pick_phrasing(self.content[slot], slot, private, ctx.rng, ctx.turn_index, ctx.already_said, **fields)
 
     def prompt(self, ctx: TurnContext) -> Returned:
         if self.topic in ctx.state.topics_covered:
             return None  # topics already covered are not re-opened
         private = ctx.private | {"step": 1}
-        return Candidate(self._line(ctx, "opener", private), Priority.CAN_START, topic=self.topic, state=private)
+        return Candidate(self.say(ctx, "opener", private), Priority.CAN_START, topic=self.topic, state=private)
 
     def respond(self, ctx: TurnContext) -> Returned:
         if ctx.state.active_responder != self.name or ctx.state.current_topic != self.topic:
@@ -40,15 +36,15 @@ class SimpleTopicResponder(Responder):
         if step == 1:
             slot = "after_no" if ann.is_no else "after_yes"
             private["step"] = 2
-            return Candidate(self._line(ctx, slot, private), Priority.STRONG_CONTINUE, topic=self.topic, state=private)
+            return Candidate(self.say(ctx, slot, private), Priority.STRONG_CONTINUE, topic=self.topic, state=private)
         if step == 2:
             private["step"] = 3
             named = ann.noun_phrases or [e.text for e in ann.entities]
             entity = _strip_determiner(named[-1]) if named else None
             if entity:
-                text = self._line(ctx, "opinion_entity", private, entity=entity)
+                text = self.say(ctx, "opinion_entity", private, entity=entity)
             else:
-                text = self._line(ctx, "opinion", private)
+                text = self.say(ctx, "opinion", private)
             return Candidate(text, Priority.STRONG_CONTINUE, topic=self.topic, entity=entity, state=private,
                              needs_prompt=True)
         return None
