@@ -18,6 +18,10 @@ from chirpy.errors import ConfigError
 DEFAULT_CONFIG_FILE = Path(__file__).parent / "default_config.toml"
 
 
+def _defaults() -> dict[str, Any]:
+    return tomllib.loads(DEFAULT_CONFIG_FILE.read_text(encoding="utf-8"))
+
+
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     """Tables merge recursively; any other value (lists included) replaces the base value."""
     merged = copy.deepcopy(base)
@@ -44,7 +48,7 @@ class Config:
 
     @classmethod
     def load(cls, path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> "Config":
-        data = tomllib.loads(DEFAULT_CONFIG_FILE.read_text(encoding="utf-8"))
+        data = _defaults()
         if path is not None:
             file = Path(path)
             try:
@@ -65,8 +69,7 @@ class Config:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Config":
         """Defaults merged with an in-code dict: what tests and embedding applications use."""
-        base = tomllib.loads(DEFAULT_CONFIG_FILE.read_text(encoding="utf-8"))
-        config = cls(deep_merge(base, data))
+        config = cls(deep_merge(_defaults(), data))
         config.validate()
         return config
 

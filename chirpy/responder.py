@@ -92,9 +92,7 @@ class TurnContext:
 
     def already_said(self, text: str) -> bool:
         """Did the bot say this (up to case and punctuation) earlier in the conversation?"""
-        key = normalise_for_comparison(text)
-        said = self.state.bot_lines() + self.state.bot_utterances()
-        return any(normalise_for_comparison(t) == key for t in said)
+        return normalise_for_comparison(text) in self.state.said_keys()
 
 
 Returned = Candidate | Iterable[Candidate] | None

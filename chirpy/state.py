@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from chirpy.errors import ChirpyError
+from chirpy.text import normalise_for_comparison
 
 STATE_VERSION = 1
 
@@ -48,6 +49,18 @@ class ConversationState:
     def bot_lines(self) -> list[str]:
         """Every line the bot spoke, response and prompt counted separately."""
         return [part for u in self.history if u.speaker == "bot" for part in (u.parts or [u.text])]
+
+    def said_keys(self) -> frozenset[str]:
+        """Everything the bot said (whole turns and their parts), normalised for comparison.
+
+        Asked for every candidate and every phrasing option of a turn, so it is computed once per
+        history length (a plain attribute, not a dataclass field: it is never serialised)."""
+        cached = self.__dict__.get("_said_cache")
+        if cached is None or cached[0] != len(self.history):
+            keys = frozenset(normalise_for_comparison(t) for t in self.bot_lines() + self.bot_utterances())
+            cached = (len(self.history), keys)
+            self.__dict__["_said_cache"] = cached
+        return cached[1]
 
     def user_utterances(self) -> list[str]:
         return [u.text for u in self.history if u.speaker == "user"]

@@ -259,21 +259,17 @@ class SQLiteStore:
 
     def end_conversation(self, conversation_id: str, reason: str) -> bool:
         """Mark a conversation ended (e.g. the Alexa session closed). False if it does not exist."""
-        state = self.load_state(conversation_id)
-        if state is None:
-            return False
-        if not state.ended:
-            state.ended, state.end_reason = True, reason
-            stamp = now()
-            with self.db.atomic():
+        with write_transaction(self.db):  # read and write under one lock: a concurrent turn cannot slip between
+            state = self.load_state(conversation_id)
+            if state is None:
+                return False
+            if not state.ended:
+                state.ended, state.end_reason = True, reason
+                stamp = now()
                 self.db["conversations"].update(
                     conversation_id, {"ended_at": stamp, "updated_at": stamp, "end_reason": reason, "state": state.to_json()}
                 )
         return True
-
-    def save_user_facts(self, user_id: str, facts: dict[str, Any]) -> None:
-        with self.db.atomic():
-            self.db["users"].upsert({"user_id": user_id, "facts": dumps(facts), "updated_at": now()}, pk="user_id")
 
     # -- reading -------------------------------------------------------------------------------
     def load_state(self, conversation_id: str) -> ConversationState | None:
@@ -291,7 +287,3 @@ class SQLiteStore:
 
     def candidates(self, turn_id: int) -> list[dict[str, Any]]:
         return list(self.db.query("select * from candidates where turn_id = ? order by id", [turn_id]))
-
-    def conversation_ids(self) -> Iterator[str]:
-        for row in self.db.execute("select id from conversations order by created_at, id"):
-            yield row[0]

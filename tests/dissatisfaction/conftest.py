@@ -1,5 +1,5 @@
 """Fixtures: a generated conversation log in which a hidden rule decides dissatisfaction, and a
-predictor trained on it (built once per session; nothing is downloaded or read from ../shared)."""
+predictor trained on it (built once per session from generated data; nothing is downloaded)."""
 
 from __future__ import annotations
 
