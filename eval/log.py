@@ -92,9 +92,6 @@ class Log:
     runs: dict[str, RunStats]  # by responder; empty when the log has no responder runs
     n_turns: int
 
-    def __len__(self) -> int:
-        return self.n_turns
-
 
 TURN_SQL = """
 select conversation_id, turn_index, user_text is null, bot_text, response_responder, prompt_responder, latency_ms, arms,

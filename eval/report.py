@@ -20,7 +20,6 @@ from eval.latency import latency_report
 from eval.log import Log, load_log
 from eval.offense import EXPERIMENT, offense_report
 
-SECTIONS = ("conversations", "offense", "initiative", "dissatisfaction", "bot_errors", "latency")
 
 
 @dataclass

@@ -13,11 +13,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-import tomllib
 from flask import Blueprint, Response, current_app, jsonify, request
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
+from chirpy.content import load_content
 from chirpy.errors import ChirpyError, ConversationEnded
 from chirpy.server.errors import ApiError
 from chirpy.server.locks import LockTimeout
@@ -26,7 +26,7 @@ from chirpy.server.ssml import clean, to_ssml
 from chirpy.server.verification import VerificationFailed
 
 HERE = Path(__file__).parent
-CONTENT: dict[str, str] = tomllib.loads((HERE / "content" / "alexa.toml").read_text(encoding="utf-8"))
+CONTENT: dict[str, str] = load_content(HERE / "content" / "alexa.toml")
 ENVELOPE = Draft202012Validator(json.loads((HERE / "schemas" / "alexa_request.schema.json").read_text("utf-8")))
 STOP_INTENTS = {"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent"}
 _QUESTION = re.compile(r"[^.!?]*\?")

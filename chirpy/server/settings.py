@@ -40,7 +40,6 @@ class ServerSettings:
         if env.get("CHIRPY_ALEXA_SKILL_IDS"):
             skill_ids = [s.strip() for s in env["CHIRPY_ALEXA_SKILL_IDS"].split(",") if s.strip()]
         token = env.get("CHIRPY_API_TOKEN", data.pop("api_token", "")) or ""
-        data.pop("api_token", None)
         try:
             settings = cls(
                 alexa_skill_ids=tuple(str(s) for s in skill_ids),

@@ -32,7 +32,6 @@ class ReloadingPredictor:
         self.directory = Path(directory)
         self.check_interval = check_interval
         self._clock = clock
-        self._swap_lock = threading.Lock()
         self._check_lock = threading.Lock()
         self._predictor: DissatisfactionPredictor | None = None
         self._path: Path | None = None
@@ -80,8 +79,8 @@ class ReloadingPredictor:
                     self._bad.add((path, mtime))
                     log.warning("skipping dissatisfaction checkpoint: %s", exc)
                     continue
-                with self._swap_lock:
-                    self._predictor, self._path, self._mtime = fresh, path, mtime
+                # Readers only read self._predictor: rebinding it is the atomic swap (writers hold _check_lock).
+                self._predictor, self._path, self._mtime = fresh, path, mtime
                 log.info("dissatisfaction predictor v%d loaded from %s", fresh.model_version, path)
                 return True
             return False

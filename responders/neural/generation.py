@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import torch
@@ -106,9 +105,10 @@ class SharedCacheGenerator:
         self.tokenizer = loaded.tokenizer
         self.settings = settings or GenerationSettings()
         self._lock = threading.Lock()
+        # Decoding the whole vocabulary takes ~0.3 s: do it at start-up, not inside the first turn's deadline.
+        self.stop_token_ids = self._stop_token_ids()
 
-    @cached_property
-    def stop_token_ids(self) -> torch.Tensor:
+    def _stop_token_ids(self) -> torch.Tensor:
         """EOS plus every vocabulary entry whose text contains a newline (a turn ends at a newline)."""
         ids: set[int] = set()
         if self.settings.stop_at_newline:

@@ -100,8 +100,6 @@ def load_model(
         source = str(path) if looks_like_path else name
         tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=local_only)
         model = AutoModelForCausalLM.from_pretrained(source, local_files_only=local_only, dtype=torch.float32)
-    except ModelLoadError:
-        raise
     except Exception as err:  # noqa: BLE001 - any loader failure becomes one actionable line
         hint = "" if looks_like_path else " (not in the local Hugging Face cache and the hub not reachable or downloads off; pass a local directory)"
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
