@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from chirpy.annotations import Annotations
+from chirpy.initiative.statements import is_protected
 from chirpy.turn import ChosenTurn
 
 MIN_USER_WORDS = 3
@@ -29,7 +30,7 @@ def backchannel_skip(turn: ChosenTurn, ann: Annotations, previous: dict[str, Any
         return "not_user_led"
     if ann.is_launch or ann.is_empty:
         return "no_user_utterance"
-    if response.must_stay or response.ends_conversation or response.expects:
+    if is_protected(response):
         return "must_stay"
     if turn.prompt is not None:
         return "has_prompt"  # the bot is handing the conversation on: it is not the user's stretch
