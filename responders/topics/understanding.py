@@ -14,14 +14,10 @@ from pathlib import Path
 from typing import Callable
 
 from chirpy.annotations import Annotations
-from chirpy.content import load_content, normalise
+from chirpy.content import compile_patterns, load_content, normalise
 
 CONTENT = Path(__file__).parent / "content" / "understanding.toml"
 _SENTENCE_END = re.compile(r"[.!?]+")
-
-
-def _any(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 class Understanding:
@@ -37,21 +33,21 @@ class Understanding:
         self.bad_first = frozenset(data["bad_first_words"])
         self.leading_fillers = frozenset(data["leading_fillers"])
         self.lowercase_openers = frozenset(data["lowercase_openers"])
-        self.opinion_re = _any(data["opinion_markers"])
+        self.opinion_re = compile_patterns(data["opinion_markers"])
         self.not_in_answers = frozenset(data["not_in_answers"])
-        self.likes_re = _any(data["likes"])
-        self.negative = _any(data["negative"])
-        self.positive = _any(data["positive"])
-        self.asks_back_re = _any(data["what_about_you"])
-        self.fact_re = _any(data["shares_fact"])
+        self.likes_re = compile_patterns(data["likes"])
+        self.negative = compile_patterns(data["negative"])
+        self.positive = compile_patterns(data["positive"])
+        self.asks_back_re = compile_patterns(data["what_about_you"])
+        self.fact_re = compile_patterns(data["shares_fact"])
         self.feeling_re = self._feelings(data)
         self.negative_opener = re.compile(r"^(?:(?:um|uh|hmm|well|oh|honestly) )*(?:" + "|".join(data["negative_openers"]) + r")\b")
         self.title_opener = re.compile(r"^(?:" + "|".join(re.escape(p) for p in sorted(data["title_openers"], key=len, reverse=True)) + r")\s+")
         self.title_small = frozenset(data["title_small_words"])
         self.indefinite = frozenset(data["indefinite_openers"])
         self.possessive = frozenset(data["possessive_openers"])
-        self.bad_news_re = _any(data["bad_news"])
-        self.thanks_re = _any(data["thanks"])
+        self.bad_news_re = compile_patterns(data["bad_news"])
+        self.thanks_re = compile_patterns(data["thanks"])
 
     @staticmethod
     def _feelings(data: dict) -> re.Pattern[str]:

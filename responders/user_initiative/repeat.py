@@ -16,7 +16,6 @@ from responders.topics.lines import build, choose, load_slots
 from responders.user_initiative.intents import load_intents, match
 
 CONTENT = Path(__file__).parent / "content" / "repeat.toml"
-WRAPPED = ": "  # a repeat of a repeat repeats the original line, not the wrapper
 
 
 @responders.register("repeat")
