@@ -29,6 +29,7 @@ from chirpy.selection import compose, rank
 from chirpy.state import ConversationState, Utterance
 from chirpy.store import TurnRecord
 from chirpy.text import clean_user_text
+from chirpy.topics import TopicIndex
 from chirpy.turn import ChosenTurn, TurnResult
 
 log = logging.getLogger("chirpy.bot")
@@ -54,9 +55,10 @@ class Bot:
         self.store = store if store is not None else open_store(config, bot.get("db", "chirpy.db"))
         self.nlp = load_nlp(str(bot.get("spacy_model", "auto")))
         self.annotator = CoreAnnotator(self.nlp)
-        self.services: dict[str, Any] = {"nlp": self.nlp, "config": config, "bot": self}
         self.responders = self._build_responders()
         self.order = list(self.responders)
+        # What responders legitimately share about each other, built once: never the Bot itself.
+        self.topics = TopicIndex([t for r in self.responders.values() for t in r.topics()], self.seed)
         self.annotators = self._build_components(registry.annotators, "annotators")
         self.filters = self._build_components(registry.filters, "filters", builtin={"no_repeat": NoRepeatFilter})
         self.shapers = self._build_components(registry.shapers, "shapers")
@@ -210,7 +212,7 @@ class Bot:
             deadline=deadline,
             cancelled=cancelled,
             response=response,
-            services=self.services,
+            topics=self.topics,
         )
 
     def _run_phase(
@@ -332,7 +334,7 @@ class Bot:
         state.turn_index += 1
         if turn.response.ends_conversation:
             state.ended = True
-            state.end_reason = str(turn.response.meta.get("end_reason", "bot_closed"))
+            state.end_reason = turn.response.end_reason or "bot_closed"
 
     def _record(
         self, state: ConversationState, turn_index: int, user_text: str | None, text: str, turn: ChosenTurn,
@@ -384,7 +386,7 @@ class NoRepeatFilter:
         self.config = config or {}
 
     def check(self, candidate: Candidate, ctx: TurnContext) -> str | None:
-        if candidate.meta.get("repeatable"):  # e.g. pointing a user at help again: must never be dropped
+        if candidate.repeatable:  # e.g. pointing a user at help again: must never be dropped
             return None
         return "said earlier in this conversation" if ctx.already_said(candidate.text) else None
 

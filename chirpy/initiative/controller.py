@@ -23,7 +23,6 @@ from chirpy.initiative.backchannel import MIN_USER_WORDS, backchannel_skip
 from chirpy.initiative.lm import DEFAULT_HISTORY_TOKENS, load_utterance_scorer
 from chirpy.initiative.measures import user_measures
 from chirpy.initiative.statements import StatementSettings, find_preferred_type, find_statement, is_protected
-from chirpy.phrasing import pick_phrasing
 from chirpy.registry import shapers
 from chirpy.responder import Candidate, TurnContext
 from chirpy.turn import ChosenTurn
@@ -75,7 +74,7 @@ class InitiativeController:
         final = turn.prompt or turn.response
         record["action"] = action
         record["ends_with_question"] = bool(final.is_question)
-        record["statement_type"]["said"] = None if final.is_question else final.meta.get("statement_type")
+        record["statement_type"]["said"] = None if final.is_question else final.statement_type
         turn.details[NAME] = record
         private["last"] = {
             "turn_index": ctx.turn_index, "action": action, "ends_with_question": record["ends_with_question"],
@@ -106,10 +105,10 @@ class InitiativeController:
         if skip is not None or coin >= arms.backchannel_rate:
             return decision
         original = turn.response
-        text = pick_phrasing(self.backchannels, "backchannel", private, ctx.rng, ctx.turn_index, ctx.already_said)
+        text = ctx.pick(self.backchannels, "backchannel", private)
         meta = {**original.meta, "initiative": {"method": "backchannel", "original": original.text}}
-        turn.response = dataclasses.replace(original, text=text, is_question=False, needs_prompt=False,
-                                            scores={}, meta=meta, rejected=None)
+        turn.response = dataclasses.replace(original, text=text, is_question=False, needs_prompt=False, handoff=None,
+                                            statements=(), statement_type=None, scores={}, meta=meta, rejected=None)
         self._changed(turn, "backchannel", "response", original, turn.response)
         decision["applied"] = True
         return decision

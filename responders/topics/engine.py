@@ -25,10 +25,10 @@ from typing import Any
 from chirpy.content import load_content, normalise
 from chirpy.errors import ConfigError
 from chirpy.registry import responders
-from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
+from chirpy.responder import Candidate, Handoff, Priority, Responder, Returned, TurnContext
 from chirpy.text import normalise_for_comparison
+from chirpy.topics import Topic
 from responders.topics.lines import Line, Said, build, choose, fresh, load_slots
-from responders.topics.rotation import is_next
 from responders.topics.script import Script, Thread, load_script
 from responders.topics.understanding import understanding, words
 
@@ -44,8 +44,6 @@ def shared_reactions(path: Path = REACTIONS) -> dict[str, tuple[Line, ...]]:
 
 @responders.register("topic")
 class TopicResponder(Responder):
-    is_topic_responder = True  # read by the rotation and the change-topic handler
-
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         super().__init__(config)
         if "script" not in self.config:
@@ -62,6 +60,14 @@ class TopicResponder(Responder):
         """Does a phrase ("let's talk about *films*") name this topic?"""
         return self.script.mentions(normalise(phrase))
 
+    @functools.cached_property
+    def entry(self) -> Topic:
+        """This responder's topic in the shared index (built on first use: the bot names us first)."""
+        return Topic(self.topic, self.name, self.script.keywords, self.salient_words)
+
+    def topics(self) -> list[Topic]:
+        return [self.entry]
+
     # -- the two phases --------------------------------------------------------------------------
     def respond(self, ctx: TurnContext) -> Returned:
         ann = ctx.annotations
@@ -72,24 +78,24 @@ class TopicResponder(Responder):
         return self._mentioned(ctx)
 
     def prompt(self, ctx: TurnContext) -> Returned:
-        meta = ctx.response.meta if ctx.response is not None else {}
         if ctx.response is not None and ctx.response.ends_conversation:
             return None
+        handoff = (ctx.response.handoff if ctx.response is not None else None) or Handoff()
         private = dict(ctx.private)
-        requested = meta.get("requested_topic")
-        if requested and self.claims(str(requested)):
+        if handoff.requested and self.claims(handoff.requested):
             return self._open(ctx, private, Priority.FORCE_START, [])
-        if meta.get("avoid_topic") and self.claims(str(meta["avoid_topic"])):
+        if handoff.avoid and self.claims(handoff.avoid):
             return None
         if self._active(ctx):
-            if meta.get("change_topic"):
+            if handoff.leave_topic:
                 return None
             return self._open(ctx, private, Priority.STRONG_CONTINUE, [self._say(ctx, "resume", private)])
-        if self.topic in ctx.state.topics_covered or (meta.get("change_topic") and ctx.state.current_topic == self.topic):
+        if self.topic in ctx.state.topics_covered or (handoff.leave_topic and ctx.state.current_topic == self.topic):
             return None
         if self.script.mentions(normalise(ctx.annotations.text)):
             priority = Priority.STRONG_CONTINUE
-        elif is_next(ctx, self.name):
+        elif (upcoming := ctx.topics.next_to_open(ctx.conversation_id, ctx.state.topics_covered)) and \
+                upcoming.responder == self.name:
             priority = Priority.CAN_START
         else:
             priority = Priority.WEAK_CONTINUE
@@ -129,7 +135,8 @@ class TopicResponder(Responder):
                  reaction: str) -> Candidate:
         private["open"] = False
         return build([*lead, self._say(ctx, "handoff", private)], Priority.STRONG_CONTINUE, needs_prompt=True,
-                     topic=self.topic, entity=entity, state=private, meta={"handoff": True, "reaction": reaction})
+                     handoff=Handoff(leave_topic=True), topic=self.topic, entity=entity, state=private,
+                     meta={"reaction": reaction})
 
     # -- while the topic is on -------------------------------------------------------------------
     def _continue(self, ctx: TurnContext) -> Returned:
@@ -181,10 +188,9 @@ class TopicResponder(Responder):
             private["stage"] = "opined"
         if follow is None:
             return self._handoff(ctx, private, [lead], entity, reaction)
-        meta: dict[str, Any] = {"reaction": reaction, "thread": thread.id}
-        if n_words > self.long_answer_words and not follow.question:
-            meta["user_led"] = True
-        return build([lead, follow], Priority.STRONG_CONTINUE, topic=self.topic, entity=entity, state=private, meta=meta)
+        return build([lead, follow], Priority.STRONG_CONTINUE, topic=self.topic, entity=entity, state=private,
+                     user_led=n_words > self.long_answer_words and not follow.question,
+                     meta={"reaction": reaction, "thread": thread.id})
 
     def _pending_was_said(self, ctx: TurnContext, private: dict[str, Any]) -> bool:
         """Is the user replying to our question, spoken last turn (as asked, in its statement form
@@ -205,17 +211,15 @@ class TopicResponder(Responder):
         turn. A short answer to our question stays ours ("the lion king" answers "favorite movie?")."""
         if self.script.mentions(lowered):
             return False
-        bot = ctx.services.get("bot")
-        others = [r for r in (getattr(bot, "responders", {}) or {}).values()
-                  if r is not self and getattr(r, "is_topic_responder", False)]
+        others = ctx.topics.others(self.name)
         if not answering:  # they are not replying to our question: any other topic they name wins
-            return any(r.script.mentions(lowered) for r in others)
+            return any(t.mentions(lowered) for t in others)
         if len(lowered.split()) <= 4:
             # A short reply that is only another topic's word ("i love pizza" to "which band?") goes
             # there; one that merely contains one ("the lion king" to "favorite movie?") stays ours.
             phrase = self.reading.answer_phrase(lowered)
-            return bool(phrase) and self._is_keyword(ctx, phrase, scripts=[r.script for r in others])
-        return any(r.salient(lowered, strict=True) for r in others)
+            return bool(phrase) and self._is_keyword(ctx, phrase, topics=others)
+        return any(t.salient(lowered, strict=True) for t in others)
 
     def _follow_up(self, ctx: TurnContext, thread: Thread, private: dict[str, Any]) -> Said | None:
         """After reacting: the bot's own opinion once per thread, else the next question."""
@@ -300,16 +304,14 @@ class TopicResponder(Responder):
         phrase = self.reading.answer_phrase(text)
         return bool(phrase) and phrase.lower() == thing.lower()
 
-    def _is_keyword(self, ctx: TurnContext, thing: str, scripts: list[Script] | None = None) -> bool:
+    def _is_keyword(self, ctx: TurnContext, thing: str, topics: list[Topic] | None = None) -> bool:
         """'work', 'the movies': the phrase is only a topic word (any topic's), not a thing named."""
         words = [w for w in thing.lower().split() if w not in self.reading.lowercase_openers]
         if len(words) != 1:
             return False
-        if scripts is None:
-            bot = ctx.services.get("bot")
-            scripts = [r.script for r in (getattr(bot, "responders", {}) or {}).values()
-                       if getattr(r, "is_topic_responder", False)] or [self.script]
-        return any(script.keywords.fullmatch(words[0]) for script in scripts)
+        if topics is None:
+            topics = list(ctx.topics) or [self.entry]
+        return any(topic.is_keyword(words[0]) for topic in topics)
 
     def _react(self, ctx: TurnContext, thread: Thread, slot: str, private: dict[str, Any], own: bool = True,
                **fields: str) -> Said:
@@ -360,12 +362,7 @@ class TopicResponder(Responder):
         return None
 
     def salient(self, lowered: str, strict: bool = False) -> bool:
-        """Is the topic what the user is talking about, not a word in passing? A short utterance
-        naming it, or a longer one naming it at least twice ("football", "the nfl"). ``strict``
-        (to pull the user away from another live topic): very short, or named twice."""
-        hits = {m.group(0) for m in self.script.keywords.finditer(lowered)}
-        short = self.salient_words - 4 if strict else self.salient_words
-        return bool(hits) and (len(lowered.split()) <= short or len(hits) >= 2)
+        return self.entry.salient(lowered, strict)
 
     def _already_answered(self, lowered: str, private: dict[str, Any], ann: Any = None) -> Thread | None:
         """Mark threads the user's words already answer as asked (no redundant questions); the first one.

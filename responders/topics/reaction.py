@@ -49,7 +49,7 @@ class ReactionResponder(Responder):
         if isinstance(candidate, Candidate) and (self.reading.feeling(ctx.annotations.text) or ("",))[0] == "negative":
             # Sympathy is said as written: a back-channel ("Hmm.") in its place would read as not caring.
             candidate.must_stay = True
-            candidate.meta.pop("user_led", None)
+            candidate.user_led = False
         return candidate
 
     def _respond(self, ctx: TurnContext) -> Returned:
@@ -84,12 +84,12 @@ class ReactionResponder(Responder):
         topic = ctx.state.current_topic
         if answered_question or self._quiet(ctx) < self.quiet_turns:
             return build([line], Priority.WEAK_CONTINUE, needs_prompt=answered_question, topic=topic,
-                         entity=entity or ctx.state.current_entity, state=private,
-                         meta={"kind": kind} if answered_question else {"kind": kind, "user_led": True})
+                         entity=entity or ctx.state.current_entity, state=private, user_led=not answered_question,
+                         meta={"kind": kind})
         if entity and not topic:
             ask = choose(self.lines["tell_more"], "tell_more", ctx, private, **fields)
-            return build([line, ask], Priority.WEAK_CONTINUE, entity=entity, state=private,
-                         meta={"kind": kind, "user_led": True})
+            return build([line, ask], Priority.WEAK_CONTINUE, entity=entity, state=private, user_led=True,
+                         meta={"kind": kind})
         return build([line], Priority.WEAK_CONTINUE, needs_prompt=True, topic=topic,
                      entity=entity or ctx.state.current_entity, state=private, meta={"kind": kind})
 
@@ -139,9 +139,7 @@ class ReactionResponder(Responder):
     @staticmethod
     def _known_to_a_topic(ctx: TurnContext) -> Callable[[str], bool]:
         """Prefer naming back things some topic knows ("the violin" over "your sister")."""
-        bot = ctx.services.get("bot")
-        scripts = [r.script for r in (getattr(bot, "responders", {}) or {}).values() if getattr(r, "is_topic_responder", False)]
-        return lambda phrase: any(script.mentions(phrase) for script in scripts)
+        return lambda phrase: any(topic.mentions(phrase) for topic in ctx.topics)
 
     @staticmethod
     def _quiet(ctx: TurnContext) -> int:

@@ -78,7 +78,7 @@ def test_after_answering_a_question_the_bot_stays_on_the_topic(chat) -> None:
     while len(_private(chat, "movies").get("asked", [])) < threads or _private(chat, "movies").get("stage") != "opined":
         chat.say(next(answers))
     reply = chat.say("what's your favorite movie")
-    assert reply.response.responder == "movies" and not reply.response.meta.get("handoff")
+    assert reply.response.responder == "movies" and not reply.response.handoff
     assert reply.prompt is None and reply.text.rstrip().endswith("?")  # answered, then asked back
     assert chat.state().current_topic == "movies"
 

@@ -81,7 +81,7 @@ def test_asking_for_a_topic_without_a_script_lets_the_user_lead(chat) -> None:
     result = chat.say("can we talk about electric cars")
     assert result.response.responder == "change_topic"
     assert "electric cars" in result.text.lower()
-    assert result.response.meta.get("user_led") is True
+    assert result.response.user_led is True
 
 
 @pytest.mark.parametrize("leave", [
