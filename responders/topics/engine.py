@@ -30,7 +30,7 @@ from chirpy.text import normalise_for_comparison
 from chirpy.topics import Topic
 from responders.topics.lines import Line, Said, build, choose, fresh, load_slots
 from responders.topics.script import Script, Thread, load_script
-from responders.topics.understanding import understanding, words
+from chirpy.understanding import understanding
 
 REACTIONS = Path(__file__).parent / "content" / "reactions.toml"
 # Dissatisfaction types that mean "leave this topic": the user-initiative handlers answer them.
@@ -145,21 +145,21 @@ class TopicResponder(Responder):
         thread = self.script.threads[int(private.get("thread", 0))]
         reaction = "asked_back"
         lowered = normalise(ann.text)
-        n_words = words(ann.text)
+        n_words = ann.reading.words
         answering = private.get("stage") == "asked" and self._pending_was_said(ctx, private)
         if answering and self._spoken_as_statement(ctx, private):
             # The initiative controller said our take instead of asking: the user is replying to a
             # statement, so react generically and move on to the next thread.
             private["stage"], answering = "opined", False
         entity: str | None = None
-        if reading.asks_back(ann.text) and private.get("last_statement") and answering:
+        if ann.reading.asks_back and private.get("last_statement") and answering:
             lead: Said | None = Said(str(private["last_statement"]), False)
             private["stage"] = "opined"  # that was our take: move on to the next question
-        elif self.script.asked_about(lowered) or reading.asks_back(ann.text):
+        elif self.script.asked_about(lowered) or ann.reading.asks_back:
             lead, reaction = self._say(ctx, "about_me", private), "about_me"
-        elif ann.is_question and not reading.shares_fact(ann.text):
+        elif ann.is_question and not ann.reading.shares_fact:
             return None  # not ours to answer: another responder will, then our prompt resumes the thread
-        elif self._elsewhere(ctx, lowered, answering) or (reading.shares_fact(ann.text) and not self.script.mentions(lowered)):
+        elif self._elsewhere(ctx, lowered, answering) or (ann.reading.shares_fact and not self.script.mentions(lowered)):
             return None  # another topic's turn, or a fun fact about something else: the reaction answers it
         else:
             if answering and thread.exit_on_no and ann.is_no and n_words <= 4:
@@ -174,7 +174,7 @@ class TopicResponder(Responder):
                          must_stay=True, meta={"reaction": reaction})  # never swapped for "Hmm."
         if int(private.get("strikes", 0)) >= self.max_strikes:
             return self._handoff(ctx, private, [lead], entity, reaction)
-        asked_us = reaction == "about_me" and not reading.asks_back(ann.text)
+        asked_us = reaction == "about_me" and not ann.reading.asks_back
         if asked_us and fresh(self.shared["ask_back"], ctx):
             # They asked about our taste: answer, then ask it back ("What about you?"), as people do,
             # rather than piling on our next opinion or leaving the topic.
@@ -236,8 +236,8 @@ class TopicResponder(Responder):
         ann, reading = ctx.annotations, self.reading
         text = ann.text
         entity, source = self._named_thing(ctx, thread, answering, n_words)
-        sentiment = reading.sentiment(text)
-        mood = reading.entity_mood(text) if entity else None
+        sentiment = ann.reading.sentiment
+        mood = ann.reading.entity_mood if entity else None
         if entity and source == "phrase" and not mood and (
                 reading.is_generic(entity) or reading.is_possessed(entity) or self._is_keyword(ctx, entity)
                 or reading.says_nothing(entity) or not self._whole_reply(text, entity)):
@@ -245,24 +245,24 @@ class TopicResponder(Responder):
             # passing is nothing to cheer about ("Oh nice, work."); a reply that is only a name
             # ("the lakers") still is.
             entity = None
-        if reading.bad_news(text):
+        if ann.reading.bad_news:
             return choose(self.shared["bad_news"], "bad_news", ctx, private), None, True, "bad_news"
-        if reading.is_thanks(text):
+        if ann.reading.thanks:
             return choose(self.shared["thanks"], "thanks", ctx, private), None, True, "thanks"
-        feeling = reading.feeling(text)
-        if feeling and not reading.shares_fact(text):
+        feeling = ann.reading.feeling
+        if feeling and not ann.reading.shares_fact:
             # "not really i'm pretty tired today": how they are matters more than the question.
             slot = f"feeling_{feeling[0]}"
             return choose(self.shared[slot], slot, ctx, private, feeling=feeling[1]), None, True, slot
-        if reading.shares_fact(text):
+        if ann.reading.shares_fact:
             slot = "fact_entity" if entity else "fact"
-        elif reading.is_unsure(text):
+        elif ann.reading.unsure:
             return self._react(ctx, thread, "unsure", private), None, False, "unsure"
-        elif reading.starts_negative(text) and not entity and sentiment != "positive" and n_words <= self.long_answer_words:
+        elif ann.reading.starts_negative and not entity and sentiment != "positive" and n_words <= self.long_answer_words:
             # "not really", "nah i don't": a no, however it goes on; never an upbeat "Oh, nice."
             return self._react(ctx, thread, "no", private), None, n_words > 3, "no"
         elif n_words > self.long_answer_words:
-            slot = "long_opinion" if reading.is_opinion(text) else "long"
+            slot = "long_opinion" if ann.reading.opinion else "long"
         elif entity:
             slot = {"negative": "entity_negative", "positive": "entity_positive"}.get(mood or "", "entity")
             if answering and slot != "entity_negative" and "entity" in thread.reactions:
@@ -288,7 +288,7 @@ class TopicResponder(Responder):
         found a name), "answer" (a short reply to our question is the thing itself), "phrase" (a
         noun phrase in passing: "a movie", "work")."""
         ann, reading = ctx.annotations, self.reading
-        if any(t.named_answer for t in self.script.threads) and (title := reading.title(ann.text, ann)):
+        if any(t.named_answer for t in self.script.threads) and (title := ann.reading.title):
             return title, "title"
         things = reading.things(ann, self.script.mentions)
         if things and reading.is_named(things[0], ann):
@@ -334,9 +334,9 @@ class TopicResponder(Responder):
         asked = self.script.asked_about(lowered)
         if not asked and not self.salient(lowered):
             return None
-        if reading.bad_news(ann.text) or (reading.feeling(ann.text) or ("",))[0] == "negative":
+        if ann.reading.bad_news or (ann.reading.feeling or ("",))[0] == "negative":
             return None  # "my cat died": sympathy (the reaction responder), not "Aw, animals!"
-        fact = reading.shares_fact(ann.text)
+        fact = ann.reading.shares_fact
         if ann.is_question and not asked and not fact:
             return None  # "who won the world cup?": a question we cannot answer, not an invitation
         private = dict(ctx.private)
@@ -344,7 +344,7 @@ class TopicResponder(Responder):
         answered = self._already_answered(lowered, private, ann)
         if asked:
             lead = self._say(ctx, "about_me", private)
-        elif answered is not None and entity and not fact and (reading.is_named(entity, ann) or reading.title(ann.text, ann)):
+        elif answered is not None and entity and not fact and (reading.is_named(entity, ann) or ann.reading.title):
             fields = {"entity": entity, "Entity": entity[:1].upper() + entity[1:]}
             lead = self._react(ctx, answered, "entity", private, **fields)
         else:
@@ -381,7 +381,7 @@ class TopicResponder(Responder):
         fields = {"entity": entity, "Entity": entity[:1].upper() + entity[1:]} if entity else {}
         if fact:
             return choose(self.shared["fact_entity" if entity else "fact"], "fact", ctx, private, **fields)
-        mood = self.reading.entity_mood(ctx.annotations.text)
+        mood = ctx.annotations.reading.entity_mood
         if entity and mood:
             return choose(self.shared[f"entity_{mood}"], f"entity_{mood}", ctx, private, **fields)
         return self._say(ctx, "mention", private)
