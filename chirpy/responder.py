@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from chirpy.annotations import Annotations
+from chirpy.component import Component
 from chirpy.content import load_content
 from chirpy.phrasing import pick_phrasing
 from chirpy.state import ConversationState, Utterance
@@ -151,17 +152,15 @@ class TurnContext:
 Returned = Candidate | Iterable[Candidate] | None
 
 
-class Responder:
+class Responder(Component):
     """Base class for responders. Override ``respond`` and, to open topics, ``prompt``.
 
-    Register a subclass with ``@chirpy.registry.responders.register("name")`` and list the name
-    in ``[responders] order`` of the config. Its ``[responders.<name>]`` table arrives as ``config``.
+    Register a subclass with ``@chirpy.registry.responders.register("name")`` and enable the name
+    in the config (``[responders.order] add = ["name"]``). Its ``[responders.<name>]`` table arrives
+    as ``config``, over the class's declared ``defaults``.
     """
 
     name: str = ""  # set by the pipeline to the configured name
-
-    def __init__(self, config: dict[str, Any] | None = None) -> None:
-        self.config = dict(config or {})
 
     def respond(self, ctx: TurnContext) -> Returned:
         return None
@@ -182,10 +181,11 @@ class ContentResponder(Responder):
     instance with a ``content`` key in its config table), spoken least-recently-used first."""
 
     CONTENT: Path
+    defaults = {"content": ""}  # "": the file beside the responder's code
 
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         super().__init__(config)
-        self.content = load_content(self.config.get("content", self.CONTENT), self.CONTENT.parent)
+        self.content = load_content(self.config["content"] or self.CONTENT, self.CONTENT.parent)
 
     def say(self, ctx: TurnContext, slot: str, private: dict[str, Any], **fields: str) -> str:
         """A phrasing for ``slot`` not said earlier if possible; its use is recorded in ``private``."""

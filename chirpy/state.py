@@ -41,6 +41,13 @@ class ConversationState:
     responder_states: dict[str, dict[str, Any]] = field(default_factory=dict)
     ended: bool = False
     end_reason: str | None = None
+    rng_key: str | None = None  # seeds arms, phrasing and topic order; None: the conversation id
+
+    @property
+    def seed_key(self) -> str:
+        """What this conversation's randomness hangs on. Normally its id (every conversation
+        differs); a reproducible chat sets ``rng_key`` so the same seed replays the same bot."""
+        return self.rng_key or self.conversation_id
 
     # -- reading -------------------------------------------------------------------------------
     def bot_utterances(self) -> list[str]:

@@ -72,14 +72,14 @@ class TopicIndex:
     def mentioned(self, normalised: str) -> list[Topic]:
         return [t for t in self.topics if t.mentions(normalised)]
 
-    def _rotation(self, conversation_id: str) -> tuple[Topic, ...]:
+    def _rotation(self, seed_key: str) -> tuple[Topic, ...]:
         """The topics shuffled for this conversation: conversations don't all open with the same
         topic, yet a replay with the same seed opens them in the same order."""
         shuffled = list(self.topics)
-        random.Random(f"{self.seed}:{conversation_id}:topics").shuffle(shuffled)
+        random.Random(f"{self.seed}:{seed_key}:topics").shuffle(shuffled)
         return tuple(shuffled)
 
-    def next_to_open(self, conversation_id: str, covered: Sequence[str]) -> Topic | None:
-        """The first topic of the conversation's rotation not covered yet."""
+    def next_to_open(self, seed_key: str, covered: Sequence[str]) -> Topic | None:
+        """The first topic of the conversation's rotation (``ConversationState.seed_key``) not covered yet."""
         done = set(covered)
-        return next((t for t in self.rotation(conversation_id) if t.name not in done), None)
+        return next((t for t in self.rotation(seed_key) if t.name not in done), None)

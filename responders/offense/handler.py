@@ -19,6 +19,7 @@ from typing import Any
 
 from chirpy.content import load_content
 from chirpy.errors import ConfigError
+from chirpy.experiments import Experiment
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
 from classifiers.offense import classify_offense
@@ -32,27 +33,42 @@ END_OFFER = "end_offer"  # Candidate.expects value: the bot asked whether to end
 
 @responders.register("offense")
 class OffenseResponder(Responder):
-    """Config ``[responders.offense]``: ``content`` (phrasings file), ``escalate_after`` (offenses
-    before offering to end, default 3), ``end_after`` (offenses before saying goodbye, default 5;
-    0 = never), ``default_arm`` (when the experiment is not declared), ``help_line`` (self-harm)."""
+    defaults = {
+        "content": "",  # "": phrasings.toml beside this module
+        "escalate_after": 3,  # offenses before the bot offers to end the conversation
+        "end_after": 5,  # offenses before it says goodbye (0 = never)
+        "default_arm": DEFAULT_ARM,  # the strategy when the offense_strategy experiment is not declared
+        "help_line": "",  # "": the phrasings file's self-harm help line
+    }
+    experiments = (EXPERIMENT,)
 
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         super().__init__(config)
-        self.content = load_content(self.config.get("content", CONTENT), CONTENT.parent)
+        self.content = load_content(self.config["content"] or CONTENT, CONTENT.parent)
         try:
-            self.escalate_after = int(self.config.get("escalate_after", 3))
-            self.end_after = int(self.config.get("end_after", 5))
+            self.escalate_after = int(self.config["escalate_after"])
+            self.end_after = int(self.config["end_after"])
         except (TypeError, ValueError):
             raise ConfigError("[responders.offense] escalate_after and end_after must be integers") from None
         if self.escalate_after < 1 or (self.end_after and self.end_after < self.escalate_after):
             raise ConfigError("[responders.offense] needs escalate_after >= 1 and end_after 0 or >= escalate_after")
-        self.default_arm = str(self.config.get("default_arm", DEFAULT_ARM))
-        self.help_line = str(self.config.get("help_line", self.content["self_harm"]["help"]))
+        self.default_arm = str(self.config["default_arm"])
+        self.help_line = str(self.config["help_line"] or self.content["self_harm"]["help"])
+        self._check_arms((*ARMS, self.default_arm), "offense phrasings")
+
+    def check_experiments(self, experiments: dict[str, Experiment]) -> None:
+        """The arms a team declares must be strategies this handler can say: checked at start-up."""
+        self._check_arms(experiments[EXPERIMENT].arms, f"[experiments.{EXPERIMENT}]")
+
+    def _check_arms(self, arms: tuple[str, ...], where: str) -> None:
         strategies = self.content.get("strategy", {})
-        for arm in (*ARMS, self.default_arm):
-            base = Strategy.parse(arm).base
+        for arm in arms:
+            try:
+                base = Strategy.parse(arm).base
+            except ValueError as exc:
+                raise ConfigError(f"{where}: {exc}") from None
             if not strategies.get(base, {}).get("default"):
-                raise ConfigError(f"offense phrasings: strategy {base!r} (arm {arm!r}) has no 'default' phrasings")
+                raise ConfigError(f"{where}: arm {arm!r} needs 'default' phrasings for strategy {base!r}")
 
     # -- the turn --------------------------------------------------------------------------------
     def respond(self, ctx: TurnContext) -> Returned:

@@ -44,17 +44,25 @@ def shared_reactions(path: Path = REACTIONS) -> dict[str, tuple[Line, ...]]:
 
 @responders.register("topic")
 class TopicResponder(Responder):
+    defaults = {
+        "script": "",  # required: a file in scripts/ or any path
+        "topic": "",  # "": the script's topic id
+        "reactions": "",  # "": content/reactions.toml
+        "long_answer_words": 14,  # a longer answer is the user taking the lead
+        "max_strikes": 2,  # answers in a row that give nothing before the topic hands off
+        "salient_words": 12,  # an utterance up to this long naming the topic is about it
+    }
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         super().__init__(config)
-        if "script" not in self.config:
+        if not self.config["script"]:
             raise ConfigError("a topic responder needs script = \"<file>.toml\" in its [responders.NAME] table")
         self.script: Script = load_script(self.config["script"])
-        self.topic = str(self.config.get("topic", self.script.topic))
-        self.shared = shared_reactions(Path(self.config["reactions"]) if "reactions" in self.config else REACTIONS)
+        self.topic = str(self.config["topic"] or self.script.topic)
+        self.shared = shared_reactions(Path(self.config["reactions"]) if self.config["reactions"] else REACTIONS)
         self.reading = understanding()
-        self.long_answer_words = int(self.config.get("long_answer_words", 14))
-        self.max_strikes = int(self.config.get("max_strikes", 2))
-        self.salient_words = int(self.config.get("salient_words", 12))
+        self.long_answer_words = int(self.config["long_answer_words"])
+        self.max_strikes = int(self.config["max_strikes"])
+        self.salient_words = int(self.config["salient_words"])
 
     def claims(self, phrase: str) -> bool:
         """Does a phrase ("let's talk about *films*") name this topic?"""
@@ -94,7 +102,7 @@ class TopicResponder(Responder):
             return None
         if self.script.mentions(normalise(ctx.annotations.text)):
             priority = Priority.STRONG_CONTINUE
-        elif (upcoming := ctx.topics.next_to_open(ctx.conversation_id, ctx.state.topics_covered)) and \
+        elif (upcoming := ctx.topics.next_to_open(ctx.state.seed_key, ctx.state.topics_covered)) and \
                 upcoming.responder == self.name:
             priority = Priority.CAN_START
         else:

@@ -29,9 +29,15 @@ USER_LED_ANSWERS = frozenset({"quiz", "agree"})
 
 @responders.register("reaction")
 class ReactionResponder(Responder):
+    defaults = {
+        "content": "",  # "": content/reaction.toml
+        "quiet_turns": 2,  # statements in a row before asking
+        "min_words": 4,  # shorter replies get no reaction of their own
+        "max_no_words": 14,  # longer "no ..." replies say more than no
+    }
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         super().__init__(config)
-        path = self.config.get("content", CONTENT)
+        path = self.config["content"] or CONTENT
         data = load_content(path, CONTENT.parent)
         self.lines = load_slots(data, str(path))
         try:
@@ -40,9 +46,9 @@ class ReactionResponder(Responder):
             raise ConfigError(f"{path} [patterns]: bad pattern: {exc}") from None
         self.shared = shared_reactions()
         self.reading = understanding()
-        self.quiet_turns = int(self.config.get("quiet_turns", 2))  # statements in a row before asking
-        self.min_words = int(self.config.get("min_words", 4))
-        self.max_no_words = int(self.config.get("max_no_words", 14))  # longer "no ..." replies say more than no
+        self.quiet_turns = int(self.config["quiet_turns"])
+        self.min_words = int(self.config["min_words"])
+        self.max_no_words = int(self.config["max_no_words"])
 
     def respond(self, ctx: TurnContext) -> Returned:
         candidate = self._respond(ctx)

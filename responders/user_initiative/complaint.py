@@ -21,9 +21,11 @@ CONTENT = Path(__file__).parent / "content" / "complaint.toml"
 
 @responders.register("complaint")
 class ComplaintResponder(Responder):
+    defaults = {"content": ""}  # "": the file beside this module
+
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         super().__init__(config)
-        self.intents, _ = load_intents(self.config.get("content", CONTENT), CONTENT.parent)
+        self.intents, _ = load_intents(self.config["content"] or CONTENT, CONTENT.parent)
 
     def _from_annotation(self, types: list[str]) -> Intent | None:
         for intent in self.intents:

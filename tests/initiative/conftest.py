@@ -19,7 +19,7 @@ EXPERIMENTS = {
     "statement_type": {"arms": ["opinion", "experience", "general"]},
     "backchannel": {"arms": ["0", "33", "66", "100"]},
 }
-PLUGINS = ["responders.launch", "responders.closing", "responders.fallback", "chirpy.initiative"]
+PLUGINS = ["responders.launch", "responders.closing", "responders.fallback", "initiative"]
 
 
 def initiative_config(db: Path, order: list[str], spacy_model: str = "blank", **sections: Any) -> Config:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from chirpy.initiative import InitiativeController
+from initiative import InitiativeController
 from chirpy.responder import Candidate, Priority, Statement
 from chirpy.turn import ChosenTurn
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chirpy.initiative.statements import StatementSettings, find_statement, strip_trailing_question, variant_options
+from initiative.statements import StatementSettings, find_statement, strip_trailing_question, variant_options
 from chirpy.responder import Candidate, Handoff, Priority, Statement
 
 

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from chirpy.annotations import Annotations
-from chirpy.initiative.statements import is_protected
+from initiative.statements import is_protected
 from chirpy.turn import ChosenTurn
 
 MIN_USER_WORDS = 3
