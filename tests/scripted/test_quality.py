@@ -102,7 +102,7 @@ def test_winding_down_gets_an_offer_to_wrap_up_and_yes_ends_the_chat(chat, said:
     chat.say("i'm dana")
     offer = chat.say(said)
     assert offer.response.responder == "closing" and not offer.ended
-    assert offer.text.rstrip().endswith("?") and "wrap up" in offer.text or "goodbye" in offer.text
+    assert offer.text.rstrip().endswith("?") and ("wrap up" in offer.text or "goodbye" in offer.text)
     assert chat.say("yeah").ended
 
 
