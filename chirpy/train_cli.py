@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from classifiers.dissatisfaction.cli import train_dissatisfaction
+from classifiers.offense.cli import train_offense
 from responders.neural.cli import train_generator_command
 
 
@@ -15,3 +16,4 @@ def train_group() -> None:
 
 train_group.add_command(train_dissatisfaction)
 train_group.add_command(train_generator_command)
+train_group.add_command(train_offense)
