@@ -27,6 +27,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -81,8 +82,15 @@ def cross_validated(turns: list[LabelledTurn], folds: int) -> None:
         rule_figs.append(figures_of(test, annotate_turns(test, RULES)))
         pooled += list(zip(test, results))
         print(f"fold {i + 1}: model {model_figs[-1].line()}  threshold {fold.model.thresholds['abusive']:.3f}")
+    # The lexicon was tuned on these very rows, so both lines above flatter it (on the held-out split
+    # the rules alone reached P 0.80 / R 0.78). A model without lexicon features has nothing tuned on
+    # them: its figures are the honest floor of what learning from this data gives.
+    plain = replace(config, spec=replace(config.spec, lexicon=False))
+    plain_figs = [figures_of([turns[k] for k in f.test], annotate_with_model([turns[k] for k in f.test], f.model))
+                  for f in cross_validate(turns, plain)]
     print(f"model       {fold_summary(model_figs)}")
-    print(f"rules only  {fold_summary(rule_figs)}")
+    print(f"rules only  {fold_summary(rule_figs)}  (in-sample: the rules were tuned on these rows)")
+    print(f"model without lexicon features  {fold_summary(plain_figs)}  (nothing in it tuned on these rows)")
     print(f"per-type recall of the cross-validated verdicts ({time.perf_counter() - started:.0f} s):")
     print_types([t for t, _ in pooled], [r for _, r in pooled])
 

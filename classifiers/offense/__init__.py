@@ -5,30 +5,26 @@ Public API: ``classify_offense(text, context=None) -> OffenseResult`` (trained m
 the output gate uses them), ``OFFENSE_TYPES``. The annotator and the output safety gate live in
 ``annotator.py`` and ``gate.py`` and register themselves with ``chirpy.registry``; training is
 ``train.py`` (``chirpy train offense``).
+
+Names are imported on first use, so ``chirpy --help`` (which reaches ``classifiers.offense.cli``)
+does not load numpy and the model code.
 """
 
-from classifiers.offense.classifier import (
-    OffenseClassifier,
-    classifier_for,
-    classify_offense,
-    default_classifier,
-)
-from classifiers.offense.errors import LexiconError, OffenseDataError, OffenseModelError
-from classifiers.offense.lexicon import OFFENSE_TYPES
-from classifiers.offense.result import OffenseMatch, OffenseResult
-from classifiers.offense.rules import LexiconClassifier, lexicon_for
+from __future__ import annotations
 
-__all__ = [
-    "OFFENSE_TYPES",
-    "LexiconClassifier",
-    "LexiconError",
-    "OffenseClassifier",
-    "OffenseDataError",
-    "OffenseMatch",
-    "OffenseModelError",
-    "OffenseResult",
-    "classifier_for",
-    "classify_offense",
-    "default_classifier",
-    "lexicon_for",
-]
+from importlib import import_module
+from typing import Any
+
+_HOME = {
+    "OffenseClassifier": "classifier", "classifier_for": "classifier", "classify_offense": "classifier",
+    "default_classifier": "classifier", "LexiconError": "errors", "OffenseDataError": "errors",
+    "OffenseModelError": "errors", "OFFENSE_TYPES": "lexicon", "OffenseMatch": "result", "OffenseResult": "result",
+    "LexiconClassifier": "rules", "lexicon_for": "rules",
+}
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_HOME[name]}"), name)
