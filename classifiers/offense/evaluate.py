@@ -11,14 +11,11 @@ import statistics
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 from classifiers.offense.dataset import CONVABUSE_TYPES, LabelledTurn
 from classifiers.offense.lexicon import OFFENSE_TYPES
 from classifiers.offense.result import OffenseResult
-
-Verdicts = Callable[[Sequence[LabelledTurn]], list[OffenseResult]]
-
 
 @dataclass(frozen=True)
 class Figures:

@@ -3,9 +3,9 @@
 ``train_model`` fits one L2-regularised logistic regression per head (scikit-learn, imported here
 only) and picks each head's threshold on out-of-fold probabilities of an inner cross-validation,
 so no threshold is ever chosen on the rows it is judged by. ``cross_validate`` wraps that in an
-outer cross-validation (nested: each outer training part runs its own inner one) and hands each
-outer test fold to a caller-supplied scorer, which in the benchmark and the CLI runs the very
-annotator the bot uses on a model file written for that fold.
+outer cross-validation (nested: each outer training part runs its own inner one) and returns each
+outer fold's held-out rows with its model; the benchmark and the CLI then score those rows through
+the annotator the bot uses, on a model file written for that fold.
 """
 
 from __future__ import annotations
