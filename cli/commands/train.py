@@ -6,6 +6,7 @@ import click
 
 from chirpy.registry import commands
 from classifiers.dissatisfaction.cli import train_dissatisfaction
+from classifiers.offense.cli import train_offense
 from responders.neural.cli import train_generator_command
 
 
@@ -17,3 +18,4 @@ def train_group() -> None:
 
 train_group.add_command(train_dissatisfaction)
 train_group.add_command(train_generator_command)
+train_group.add_command(train_offense)
