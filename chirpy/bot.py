@@ -60,7 +60,7 @@ class Bot:
         self.annotators = self._build_components(registry.annotators, "annotators")
         self.filters = self._build_components(registry.filters, "filters", builtin={"no_repeat": NoRepeatFilter})
         self.shapers = self._build_components(registry.shapers, "shapers")
-        self.runner = ResponderRunner(max_workers=max(8, 2 * len(self.responders)))
+        self.runner = ResponderRunner.from_config(bot, len(self.responders))
 
     # -- building ------------------------------------------------------------------------------
     def _build_responders(self) -> dict[str, Responder]:
