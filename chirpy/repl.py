@@ -4,6 +4,9 @@ exit path marks the conversation ended in the log so nothing is left dangling.""
 
 from __future__ import annotations
 
+import signal
+import threading
+import uuid
 from typing import Any
 
 from rich.console import Console
@@ -35,35 +38,51 @@ def run_repl(bot: Any, console: Console | None = None, read: Any = None) -> None
     console = console or Console()
     read = read or (lambda: console.input("[bold green]you ›[/] "))
     console.print(HELP)
-    last = bot.start(channel="terminal")
-    console.print(f"[bold cyan]chirpy ›[/] {last.text}")
-    while True:
-        try:
-            line = read()
-        except (EOFError, KeyboardInterrupt):
-            console.print()
-            bot.end(last.conversation_id, "user_quit")
-            console.print("[dim]Conversation saved. Bye![/]")
-            return
-        command = line.strip().lower()
-        if command in ("/quit", "/exit"):
-            bot.end(last.conversation_id, "user_quit")
-            console.print("[dim]Conversation saved. Bye![/]")
-            return
-        if command == "/debug":
-            console.print(debug_table(last))
-            continue
-        if command == "/reset":
-            bot.end(last.conversation_id, "reset")
-            console.print("[dim]— new conversation —[/]")
-            last = bot.start(channel="terminal")
-            console.print(f"[bold cyan]chirpy ›[/] {last.text}")
-            continue
-        if command.startswith("/"):
-            console.print(HELP)
-            continue
-        last = bot.respond(last.conversation_id, line)
+    conversation_id = uuid.uuid4().hex  # known before the launch turn, so even an interrupted one is ended
+    try:
+        last = bot.start(conversation_id, channel="terminal")
         console.print(f"[bold cyan]chirpy ›[/] {last.text}")
-        if last.ended:
-            console.print("[dim]The conversation has ended and is saved. Bye![/]")
-            return
+        while True:
+            try:
+                line = read()
+            except EOFError:
+                console.print()
+                line = "/quit"
+            command = line.strip().lower()
+            if command in ("/quit", "/exit"):
+                bot.end(conversation_id, "user_quit")
+                console.print("[dim]Conversation saved. Bye![/]")
+                return
+            if command == "/debug":
+                console.print(debug_table(last))
+                continue
+            if command == "/reset":
+                bot.end(conversation_id, "reset")
+                console.print("[dim]— new conversation —[/]")
+                conversation_id = uuid.uuid4().hex
+                last = bot.start(conversation_id, channel="terminal")
+                console.print(f"[bold cyan]chirpy ›[/] {last.text}")
+                continue
+            if command.startswith("/"):
+                console.print(HELP)
+                continue
+            last = bot.respond(conversation_id, line)
+            console.print(f"[bold cyan]chirpy ›[/] {last.text}")
+            if last.ended:
+                console.print("[dim]The conversation has ended and is saved. Bye![/]")
+                return
+    except KeyboardInterrupt:  # Ctrl-C, at the prompt or in the middle of a turn
+        console.print()
+        _end(bot, conversation_id, "user_quit")
+        console.print("[dim]Conversation saved. Bye![/]")
+
+
+def _end(bot: Any, conversation_id: str, reason: str) -> None:
+    """End the conversation with a second Ctrl-C held off, so leaving cannot itself be cut short."""
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if in_main else None
+    try:
+        bot.end(conversation_id, reason)
+    finally:
+        if in_main:
+            signal.signal(signal.SIGINT, previous)
