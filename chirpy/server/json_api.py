@@ -15,9 +15,9 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
 
 from chirpy.errors import ConfigError, ConversationEnded
+from chirpy.server.bodies import check_schema, parse_json
 from chirpy.server.errors import ApiError
 from chirpy.server.locks import LockTimeout
 from chirpy.server.services import Services
@@ -117,14 +117,8 @@ def _body(schema: str, optional: bool = False) -> dict[str, Any]:
         return {}
     if request.mimetype != "application/json":
         raise ApiError(415, "unsupported_media_type", "send the body as application/json")
-    try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise ApiError(400, "malformed_json", f"the body is not valid JSON: {exc}") from None
-    error = best_match(VALIDATORS[schema].iter_errors(body))
-    if error is not None:
-        where = ".".join(str(p) for p in error.absolute_path) or "body"
-        raise ApiError(400, "invalid_body", f"{where}: {error.message}")
+    body = parse_json(raw, "invalid_body")
+    check_schema(VALIDATORS[schema], body, "invalid_body")
     return body
 
 
