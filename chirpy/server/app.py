@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from chirpy.config import Config
 from chirpy.errors import ConfigError
 from chirpy.server import alexa, json_api
+from chirpy.server.access import describe_api_access
 from chirpy.server.errors import ApiError, error_response
 from chirpy.server.ledger import RequestLedger
 from chirpy.server.locks import ConversationLocks
@@ -48,6 +49,9 @@ def create_app(
         ledger=RequestLedger.beside(db_path),
         verifier_factory=verifier_factory,
     )
+    access = describe_api_access(settings)
+    if access:
+        log.warning(access)
     if not verify_alexa:
         log.warning("Alexa request verification is OFF (development flag): never expose this server")
 

@@ -6,7 +6,6 @@ and the checks cannot drift apart. Every turn runs under the conversation's lock
 
 from __future__ import annotations
 
-import hmac
 import json
 import re
 import uuid
@@ -17,6 +16,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from jsonschema import Draft202012Validator
 
 from chirpy.errors import ConfigError, ConversationEnded
+from chirpy.server.access import check_api_access
 from chirpy.server.bodies import check_schema, parse_json
 from chirpy.server.errors import ApiError
 from chirpy.server.locks import LockTimeout
@@ -31,14 +31,8 @@ blueprint = Blueprint("json_api", __name__, url_prefix="/api/v1")
 
 
 @blueprint.before_request
-def check_token() -> None:
-    token = _services().settings.api_token
-    if not token:
-        return
-    header = request.headers.get("Authorization", "")
-    scheme, _, given = header.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
-        raise ApiError(401, "unauthorized", "this API needs 'Authorization: Bearer <token>' with the server's token")
+def check_access() -> None:
+    check_api_access(_services().settings, request)
 
 
 @blueprint.post("/conversations")
