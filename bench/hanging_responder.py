@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import statistics
 import subprocess
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +62,7 @@ def child(turns: int, deadline: float, hang: bool) -> None:
     from chirpy.responder import Responder, TurnContext
 
     forever = threading.Event()
+    log_lines = _count_log_lines()
 
     @responders.register("bench_hang")
     class HangingResponder(Responder):
@@ -108,11 +111,26 @@ def child(turns: int, deadline: float, hang: bool) -> None:
             "p95_ms": round(sorted(latencies)[int(0.95 * (len(latencies) - 1))], 1),
             "max_ms": round(max(latencies), 1), "total_s": round(sum(latencies) / 1000, 1),
             "threads_end": threading.active_count(), "queued_end": queued, "quarantined": quarantined,
+            "log_lines": dict(log_lines),
         }}), flush=True)
         bot.close()
     print(json.dumps({"closing": True}), flush=True)
     # Returning from main lets the interpreter exit normally: it joins non-daemon threads, so a
     # pool of stuck non-daemon workers keeps the process alive here.
+
+
+def _count_log_lines() -> Counter[str]:
+    """Warnings per logger, counted instead of printed: how much a stuck responder floods the log."""
+    counts: Counter[str] = Counter()
+
+    class Counting(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            counts[record.name] += 1
+
+    root = logging.getLogger()
+    root.addHandler(Counting(logging.WARNING))
+    root.setLevel(logging.WARNING)
+    return counts
 
 
 def run_child(turns: int, deadline: float, hang: bool, exit_wait: float) -> dict[str, Any]:
@@ -177,6 +195,8 @@ def main() -> None:
               f"{s.get('max_ms', '?'):>8} {s.get('total_s', '?'):>8} {max_threads:>8} {max_queued:>7} {exit_s:>8}")
         if s.get("quarantined"):
             print(f"{'':<34} quarantined at the end: {', '.join(s['quarantined'])}")
+        lines = ", ".join(f"{name} {n}" for name, n in sorted(s.get("log_lines", {}).items())) or "none"
+        print(f"{'':<34} warning lines logged: {lines}")
     print(f"(threads and queued: the most seen in samples every {SAMPLE_EVERY} turns; "
           f"exit s: from the last turn's close to process exit, 'hung' = still alive after {args.exit_wait:.0f} s)")
 
