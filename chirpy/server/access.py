@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-import logging
 
 from flask import Request
 
 from chirpy.server.errors import ApiError
 from chirpy.server.settings import ServerSettings
-
-log = logging.getLogger("chirpy.server")
 
 FORWARDING_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Real-IP")
 
