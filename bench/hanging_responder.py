@@ -27,20 +27,8 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).parent
-USER_LINES = [
-    "my name is alex",
-    "yeah i have a dog",
-    "she is a golden retriever called maple",
-    "i watched the new dune movie last weekend",
-    "what's your favorite movie",
-    "are you a robot",
-    "let's talk about music",
-    "i mostly listen to jazz and some old rock",
-    "i don't know",
-    "what do you think about pizza",
-    "i had a long day at work today",
-    "ok",
-]
+# What the simulated user says, in order (cycled); shared with bench/load_test.py. None ends a conversation.
+USER_LINES: list[str] = json.loads((HERE / "load_test_utterances.json").read_text())["utterances"]
 SAMPLE_EVERY = 20  # turns between samples of threads and queue
 
 
