@@ -88,3 +88,11 @@ def test_unknown_server_keys_are_one_warning_each(caplog) -> None:
     assert warned == ["[server] api_tokn is not a server setting: ignored",
                       "[server] max_body_byte is not a server setting: ignored"]
     assert settings.allow_debug is False
+
+
+def test_the_openapi_document_lists_the_403_on_every_api_route(server) -> None:
+    spec = server.client.get("/openapi.json").get_json()
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if path.startswith("/api/") and method != "parameters":
+                assert "403" in operation["responses"], (method, path)
