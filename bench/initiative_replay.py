@@ -33,7 +33,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from chirpy.bot import Bot  # noqa: E402
 from chirpy.config import Config  # noqa: E402
-from chirpy.initiative.summary import by_previous_action, summarize  # noqa: E402
+from initiative.summary import by_previous_action, summarize  # noqa: E402
 from chirpy.replay import read_conversations, replay  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "topical_chat" / "valid_freq.json"

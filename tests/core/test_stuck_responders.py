@@ -145,7 +145,7 @@ def test_a_stuck_call_does_not_keep_the_process_from_exiting():
     """)
     # Before the fix the interpreter joined the stuck pool thread at exit and never returned.
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])})
     assert done.returncode == 0 and done.stdout.strip() == "timeout", done.stderr
 
 
@@ -176,8 +176,9 @@ def test_chat_quit_exits_with_a_forever_hanging_responder(tmp_path):
         type = "hang_forever"
     """))
     db = tmp_path / "log.db"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path)]), "HF_HUB_OFFLINE": "1"}
-    done = subprocess.run([sys.executable, "-c", "from chirpy.cli import main; main()", "chat", "--config",
+    path = [str(ROOT), str(tmp_path), *filter(None, [os.environ.get("PYTHONPATH")])]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path), "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run([sys.executable, "-c", "from cli.main import main; main()", "chat", "--config",
                            str(config), "--db", str(db)], input="hello there\ni like rivers\n/quit\n",
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chirpy.errors import StoreError
-from chirpy.initiative.summary import by_previous_action, summarize
+from initiative.summary import by_previous_action, summarize
 
 from .conftest import details
 

@@ -34,14 +34,27 @@ def debug_table(result: TurnResult) -> Table:
     return table
 
 
-def run_repl(bot: Any, console: Console | None = None, read: Any = None) -> None:
+def run_repl(bot: Any, console: Console | None = None, read: Any = None, *, reproducible: bool = False) -> None:
+    """Chat until the person leaves. When the bot ends a conversation ("bye"), a new one starts, as
+    with /reset. ``reproducible``: the n-th conversation of the session is seeded by its number, not
+    by its random id, so the same seed and the same words replay the same conversation. Ctrl-C,
+    at the prompt or in the middle of a turn, ends the conversation like /quit."""
     console = console or Console()
     read = read or (lambda: console.input("[bold green]you ›[/] "))
+    started = 0
+    conversation_id = ""
+
+    def start() -> TurnResult:
+        nonlocal started, conversation_id
+        started += 1
+        conversation_id = uuid.uuid4().hex  # known before the launch turn, so even an interrupted one is ended
+        result = bot.start(conversation_id, channel="terminal", rng_key=f"chat-{started}" if reproducible else None)
+        console.print(f"[bold cyan]chirpy ›[/] {result.text}")
+        return result
+
     console.print(HELP)
-    conversation_id = uuid.uuid4().hex  # known before the launch turn, so even an interrupted one is ended
     try:
-        last = bot.start(conversation_id, channel="terminal")
-        console.print(f"[bold cyan]chirpy ›[/] {last.text}")
+        last = start()
         while True:
             try:
                 line = read()
@@ -50,8 +63,7 @@ def run_repl(bot: Any, console: Console | None = None, read: Any = None) -> None
                 line = "/quit"
             command = line.strip().lower()
             if command in ("/quit", "/exit"):
-                bot.end(conversation_id, "user_quit")
-                console.print("[dim]Conversation saved. Bye![/]")
+                _leave(bot, console, conversation_id)
                 return
             if command == "/debug":
                 console.print(debug_table(last))
@@ -59,9 +71,7 @@ def run_repl(bot: Any, console: Console | None = None, read: Any = None) -> None
             if command == "/reset":
                 bot.end(conversation_id, "reset")
                 console.print("[dim]— new conversation —[/]")
-                conversation_id = uuid.uuid4().hex
-                last = bot.start(conversation_id, channel="terminal")
-                console.print(f"[bold cyan]chirpy ›[/] {last.text}")
+                last = start()
                 continue
             if command.startswith("/"):
                 console.print(HELP)
@@ -69,20 +79,20 @@ def run_repl(bot: Any, console: Console | None = None, read: Any = None) -> None
             last = bot.respond(conversation_id, line)
             console.print(f"[bold cyan]chirpy ›[/] {last.text}")
             if last.ended:
-                console.print("[dim]The conversation has ended and is saved. Bye![/]")
-                return
-    except KeyboardInterrupt:  # Ctrl-C, at the prompt or in the middle of a turn
+                console.print("[dim]— that conversation is over and saved; here is a new one (/quit to leave) —[/]")
+                last = start()
+    except KeyboardInterrupt:
         console.print()
-        _end(bot, conversation_id, "user_quit")
-        console.print("[dim]Conversation saved. Bye![/]")
+        _leave(bot, console, conversation_id)
 
 
-def _end(bot: Any, conversation_id: str, reason: str) -> None:
+def _leave(bot: Any, console: Console, conversation_id: str) -> None:
     """End the conversation with a second Ctrl-C held off, so leaving cannot itself be cut short."""
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if in_main else None
     try:
-        bot.end(conversation_id, reason)
+        bot.end(conversation_id, "user_quit")
     finally:
         if in_main:
             signal.signal(signal.SIGINT, previous)
+    console.print("[dim]Conversation saved. Bye![/]")
