@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 import certifi
 import pytest
@@ -85,13 +86,20 @@ def test_a_slow_fetch_never_holds_the_request_or_other_turns(server, echo, certs
 
 # -- the cache itself ----------------------------------------------------------------------------
 
-def test_failures_are_cached_with_a_doubling_back_off() -> None:
-    clock, calls = FakeClock(), []
+def failing_fetcher(message: str) -> tuple[list[str], Callable[[str], bytes]]:
+    """(the URLs it was asked for, a fetcher that always fails with ``message``)"""
+    calls: list[str] = []
 
-    def failing(url: str) -> bytes:
+    def fetch(url: str) -> bytes:
         calls.append(url)
-        raise OSError("connection refused")
+        raise OSError(message)
 
+    return calls, fetch
+
+
+def test_failures_are_cached_with_a_doubling_back_off() -> None:
+    clock = FakeClock()
+    calls, failing = failing_fetcher("connection refused")
     cache = ChainCache(failing, backoff_s=10, clock=clock)
     url = BASE + "down.pem"
 
@@ -145,12 +153,8 @@ def test_concurrent_fetches_are_bounded_and_the_excess_refused_at_once() -> None
 
 
 def test_new_urls_per_minute_are_bounded() -> None:
-    clock, calls = FakeClock(), []
-
-    def failing(url: str) -> bytes:
-        calls.append(url)
-        raise OSError("404")
-
+    clock = FakeClock()
+    calls, failing = failing_fetcher("404")
     cache = ChainCache(failing, max_per_minute=5, clock=clock)
     refusals = []
     for i in range(8):
