@@ -66,7 +66,7 @@ class Bot:
         self.filters = self._build_components(registry.filters, "filters")
         self.shapers = self._build_components(registry.shapers, "shapers")
         self._check_requirements()
-        self.runner = ResponderRunner(max_workers=max(8, 2 * len(self.responders)))
+        self.runner = ResponderRunner.from_config(bot, len(self.responders))
 
     # -- building ------------------------------------------------------------------------------
     def _build_responders(self) -> dict[str, Responder]:

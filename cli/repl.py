@@ -4,6 +4,9 @@ exit path marks the conversation ended in the log so nothing is left dangling.""
 
 from __future__ import annotations
 
+import signal
+import threading
+import uuid
 from typing import Any
 
 from rich.console import Console
@@ -34,49 +37,62 @@ def debug_table(result: TurnResult) -> Table:
 def run_repl(bot: Any, console: Console | None = None, read: Any = None, *, reproducible: bool = False) -> None:
     """Chat until the person leaves. When the bot ends a conversation ("bye"), a new one starts, as
     with /reset. ``reproducible``: the n-th conversation of the session is seeded by its number, not
-    by its random id, so the same seed and the same words replay the same conversation."""
+    by its random id, so the same seed and the same words replay the same conversation. Ctrl-C,
+    at the prompt or in the middle of a turn, ends the conversation like /quit."""
     console = console or Console()
     read = read or (lambda: console.input("[bold green]you ›[/] "))
     started = 0
+    conversation_id = ""
 
     def start() -> TurnResult:
-        nonlocal started
+        nonlocal started, conversation_id
         started += 1
-        result = bot.start(channel="terminal", rng_key=f"chat-{started}" if reproducible else None)
+        conversation_id = uuid.uuid4().hex  # known before the launch turn, so even an interrupted one is ended
+        result = bot.start(conversation_id, channel="terminal", rng_key=f"chat-{started}" if reproducible else None)
         console.print(f"[bold cyan]chirpy ›[/] {result.text}")
         return result
 
     console.print(HELP)
-    last = start()
-    while True:
-        try:
-            line = read()
-        except (EOFError, KeyboardInterrupt):
-            console.print()
-            _leave(bot, console, last)
-            return
-        command = line.strip().lower()
-        if command in ("/quit", "/exit"):
-            _leave(bot, console, last)
-            return
-        if command == "/debug":
-            console.print(debug_table(last))
-            continue
-        if command == "/reset":
-            bot.end(last.conversation_id, "reset")
-            console.print("[dim]— new conversation —[/]")
-            last = start()
-            continue
-        if command.startswith("/"):
-            console.print(HELP)
-            continue
-        last = bot.respond(last.conversation_id, line)
-        console.print(f"[bold cyan]chirpy ›[/] {last.text}")
-        if last.ended:
-            console.print("[dim]— that conversation is over and saved; here is a new one (/quit to leave) —[/]")
-            last = start()
+    try:
+        last = start()
+        while True:
+            try:
+                line = read()
+            except EOFError:
+                console.print()
+                line = "/quit"
+            command = line.strip().lower()
+            if command in ("/quit", "/exit"):
+                _leave(bot, console, conversation_id)
+                return
+            if command == "/debug":
+                console.print(debug_table(last))
+                continue
+            if command == "/reset":
+                bot.end(conversation_id, "reset")
+                console.print("[dim]— new conversation —[/]")
+                last = start()
+                continue
+            if command.startswith("/"):
+                console.print(HELP)
+                continue
+            last = bot.respond(conversation_id, line)
+            console.print(f"[bold cyan]chirpy ›[/] {last.text}")
+            if last.ended:
+                console.print("[dim]— that conversation is over and saved; here is a new one (/quit to leave) —[/]")
+                last = start()
+    except KeyboardInterrupt:
+        console.print()
+        _leave(bot, console, conversation_id)
 
 
-def _leave(bot: Any, console: Console, last: TurnResult) -> None:
-    bot.end(last.conversation_id, "user_quit")
+def _leave(bot: Any, console: Console, conversation_id: str) -> None:
+    """End the conversation with a second Ctrl-C held off, so leaving cannot itself be cut short."""
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if in_main else None
+    try:
+        bot.end(conversation_id, "user_quit")
+    finally:
+        if in_main:
+            signal.signal(signal.SIGINT, previous)
     console.print("[dim]Conversation saved. Bye![/]")

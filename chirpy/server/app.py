@@ -6,12 +6,13 @@ import logging
 from pathlib import Path
 from typing import Any, Callable
 
-from flask import Flask, Response, jsonify
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from chirpy.config import Config
 from chirpy.errors import ConfigError
 from chirpy.server import alexa, json_api
+from chirpy.server.access import describe_api_access
 from chirpy.server.errors import ApiError, error_response
 from chirpy.server.ledger import RequestLedger
 from chirpy.server.locks import ConversationLocks
@@ -48,15 +49,26 @@ def create_app(
         ledger=RequestLedger.beside(db_path),
         verifier_factory=verifier_factory,
     )
+    access = describe_api_access(settings)
+    if access:
+        log.warning(access)
     if not verify_alexa:
         log.warning("Alexa request verification is OFF (development flag): never expose this server")
 
     app = Flask("chirpy.server")
-    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    # One byte over the limit, checked in whole_body below: Werkzeug stops reading a chunked body
+    # (no Content-Length) at MAX_CONTENT_LENGTH and hands over what it read without an error.
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes + 1
     app.json.sort_keys = False  # keep replies in the documented field order
     app.extensions["chirpy"] = services
     app.register_blueprint(alexa.blueprint)
     app.register_blueprint(json_api.blueprint)
+
+    @app.before_request
+    def whole_body() -> None:
+        """A body that reached the read limit was cut: refuse it rather than act on its first part."""
+        if len(request.get_data(cache=True)) > settings.max_body_bytes:
+            raise RequestEntityTooLarge()
 
     @app.get("/health")
     def health() -> Response:

@@ -1,7 +1,7 @@
 """Entry point for production WSGI servers, configured by environment variables:
 
     CHIRPY_CONFIG=bot.toml CHIRPY_DB=/var/lib/chirpy/log.db \
-        gunicorn -w 4 --threads 4 -b 0.0.0.0:8000 'chirpy.server.wsgi:create_app_from_env()'
+        gunicorn -w 4 --threads 4 -b 127.0.0.1:8000 'chirpy.server.wsgi:create_app_from_env()'
 
 Each worker builds its own Bot (no ``--preload``: SQLite connections and thread pools must not be
 shared across a fork); the workers share the log file and coordinate through its lock folder.

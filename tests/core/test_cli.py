@@ -91,3 +91,22 @@ def test_bad_config_and_bad_arm_are_one_line(tmp_path):
     config.write_text('[responders]\norder = ["launch", "no_such_responder"]\n')
     result = CliRunner().invoke(cli, ["chat", "--config", str(config), "--db", str(tmp_path / "y.db")], input="")
     assert result.exit_code == 2 and "unknown responder 'no_such_responder'" in result.output
+
+
+def test_ctrl_c_during_a_turn_ends_the_conversation_cleanly(tmp_path, monkeypatch):
+    from chirpy.bot import Bot
+
+    real_turn = Bot._turn
+
+    def interrupted(self, state, user_text, **kwargs):
+        if user_text == "this turn gets ctrl-c":
+            raise KeyboardInterrupt  # what Python raises in the main thread when the user presses Ctrl-C
+        return real_turn(self, state, user_text, **kwargs)
+
+    monkeypatch.setattr(Bot, "_turn", interrupted)
+    result, db = run_chat(tmp_path, "hello there\nthis turn gets ctrl-c\nnever read\n")
+    assert result.exit_code == 0, result.output
+    assert "Aborted" not in result.output and "Conversation saved" in result.output
+    assert ended_reasons(db) == ["user_quit"]
+    with sqlite3.connect(db) as conn:  # the interrupted turn left nothing half-written
+        assert [r[0] for r in conn.execute("select user_text from turns order by id")] == [None, "hello there"]
