@@ -398,5 +398,6 @@ def _lookup(reg: Any, name: str, what: str) -> Any:
 
 
 def open_store(config: Config, location: str) -> Any:
-    cls = _lookup(registry.stores, str(config.bot.get("store", "sqlite")), "store")
-    return cls(location)
+    from chirpy.store import open_log
+
+    return open_log(location, store=str(config.bot.get("store", "auto")))
