@@ -74,6 +74,7 @@ class _Cursor:
 @stores.register("postgresql")
 class PostgresStore(SQLLogStore):
     dialect = "postgresql"
+    row_lock = " FOR UPDATE"
 
     def __init__(self, url: str, *, read_only: bool = False, pool_size: int = POOL_SIZE) -> None:
         location = parse_location(url)

@@ -53,6 +53,7 @@ def _insert_sql(table: str, columns: Sequence[str], suffix: str = "") -> str:
 
 class SQLLogStore(ABC):
     dialect: Dialect
+    row_lock = ""  # how this engine locks selected rows until commit (SQLite's write transaction already does)
     display: str  # the location as messages show it (no password)
     read_only: bool
 
@@ -240,6 +241,10 @@ class SQLLogStore(ABC):
             which, key = "= ?", conversation_id
         counts: dict[str, int] = {}
         with self.guard("erase"), self.transaction() as cursor:
+            # Lock the conversations first: a turn saving concurrently either commits before (and is erased
+            # with the rest) or finds its conversation gone afterwards (and is refused, not resurrected).
+            cursor.execute(f"SELECT id FROM conversations WHERE id {which}{self.row_lock}", (key,))
+            cursor.fetchall()
             tables = self.table_names(cursor)
             steps = [
                 ("candidates", f"DELETE FROM candidates WHERE conversation_id {which}"),
