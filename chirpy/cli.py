@@ -33,8 +33,8 @@ def config_options(func: Any) -> Any:
     func = click.option("--arm", "arms", multiple=True, metavar="EXPERIMENT=ARM",
                         help="Force an experiment arm (repeatable).")(func)
     func = click.option("--seed", type=int, default=None, help="Seed for arms and phrasing choices.")(func)
-    func = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
-                        help="Conversation log (SQLite). Default: [bot] db in the config.")(func)
+    func = click.option("--db", "db", default=None, metavar="LOG",
+                        help="Conversation log: an SQLite path or a postgresql:// URL. Default: [bot] db in the config.")(func)
     func = click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
                         help="A TOML file merged over the built-in configuration.")(func)
     return func
@@ -99,6 +99,10 @@ cli.add_command(train_group)
 from chirpy.server.cli import serve  # noqa: E402
 
 cli.add_command(serve)
+
+from chirpy.store.cli import forget_command  # noqa: E402
+
+cli.add_command(forget_command)
 
 
 def main() -> None:
