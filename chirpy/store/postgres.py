@@ -76,21 +76,23 @@ class PostgresStore(SQLLogStore):
     dialect = "postgresql"
     row_lock = " FOR UPDATE"
 
-    def __init__(self, url: str, *, read_only: bool = False, pool_size: int = POOL_SIZE) -> None:
+    def __init__(self, url: str, *, read_only: bool = False, pool_size: int = POOL_SIZE,
+                 pool_timeout: float = POOL_TIMEOUT_S) -> None:
         location = parse_location(url)
         if location.backend != "postgresql":
             raise StoreError(f"{location.display} is not a postgresql:// URL")
         self.url = location.target
         self.display = location.display
         self.read_only = read_only
+        self.pool_timeout = pool_timeout
         self._probe()
         self.pool = ConnectionPool(
-            self.url, min_size=1, max_size=max(2, pool_size), timeout=POOL_TIMEOUT_S, open=False,
+            self.url, min_size=1, max_size=max(2, pool_size), timeout=pool_timeout, open=False,
             kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S, "application_name": "chirpy"},
             configure=self._configure, check=ConnectionPool.check_connection, name="chirpy-log",
         )
         try:
-            self.pool.open(wait=True, timeout=POOL_TIMEOUT_S)
+            self.pool.open(wait=True, timeout=max(pool_timeout, CONNECT_TIMEOUT_S))
             self._open_schema()
         except PoolTimeout:
             self.pool.close()
@@ -141,7 +143,7 @@ class PostgresStore(SQLLogStore):
             with self.pool.connection() as conn:
                 yield conn
         except PoolTimeout:
-            raise StoreUnavailable(f"{self.display}: no database connection within {POOL_TIMEOUT_S:.0f} s "
+            raise StoreUnavailable(f"{self.display}: no database connection within {self.pool_timeout:g} s "
                                    "(is PostgreSQL up?)") from None
 
     # -- engine specifics ----------------------------------------------------------------------------------
@@ -193,7 +195,7 @@ class PostgresStore(SQLLogStore):
     def conversation_lock(self, conversation_id: str, timeout: float) -> Iterator[None]:
         key = _lock_key(conversation_id)
         try:
-            conn = self.pool.getconn(timeout=timeout)
+            conn = self.pool.getconn(timeout=min(timeout, self.pool_timeout))
         except PoolTimeout:
             raise StoreUnavailable(f"{self.display}: no database connection for the conversation lock") from None
         reusable = False
