@@ -68,3 +68,15 @@ def test_train_checks_the_schema_version(fixture_log: Path) -> None:
     result = invoke("train", "dissatisfaction", "--db", str(fixture_log), "--dry-run")
     assert result.exit_code == 2
     assert "schema version 0" in result.output and "Traceback" not in result.output
+
+
+def test_replay_into_postgresql_then_evaluate(postgres_url: str, tmp_path: Path) -> None:
+    config = tmp_path / "bot.toml"
+    config.write_text('[bot]\nspacy_model = "blank"\n[responders]\norder = ["launch", "closing", "simple_topic", "fallback"]\n')
+    talks = tmp_path / "talks.txt"
+    talks.write_text("hello\nI like cats\n\nhi\nbye\n")
+    result = invoke("replay", str(talks), "--db", postgres_url, "--config", str(config), "--no-progress")
+    assert result.exit_code == 0, result.output
+    assert "into postgresql://" in result.output
+    figures = _figures(postgres_url)
+    assert figures["conversations"]["count"] == 2 and figures["conversations"]["turns"] == 6
