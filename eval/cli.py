@@ -87,7 +87,8 @@ def import_command(source: str, db: str, fail_on_existing: bool, progress: bool)
 
     with progress_bar("importing", 0, "conversations", enabled=progress) as advance:
         imported, skipped = import_jsonl(source, db, skip_existing=not fail_on_existing, progress=advance)
-    click.echo(f"imported {imported} conversations into {redact(db)}" + (f" ({skipped} already there, skipped)" if skipped else ""))
+    skipped_note = f" ({skipped} already there, skipped)" if skipped else ""
+    click.echo(f"imported {imported} conversations into {redact(db)}{skipped_note}")
 
 
 def _write(path: str, text: str) -> None:

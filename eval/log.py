@@ -26,6 +26,7 @@ from classifiers.dissatisfaction.logfields import DISSATISFACTION
 from classifiers.offense.logfields import IS_OFFENSIVE
 from responders.offense.logfields import OFFENSE_ACTION, OFFENSE_ARM
 
+
 class EvalError(ChirpyError):
     """The log holds nothing to evaluate, or a report cannot be written."""
 

@@ -22,9 +22,9 @@ from chirpy.store import (
     TABLES,
     LogStore,
     Row,
-    StoreError,
     StoredConversation,
     StoredTurn,
+    StoreError,
     dumps,
     open_log,
     reading,
@@ -99,7 +99,8 @@ def import_jsonl(source: str | Path, location: str | Path, *, skip_existing: boo
             try:
                 conversation = _stored(item)
             except (TypeError, AttributeError, KeyError, ValueError) as exc:
-                raise EvalError(f"{source}:{lineno}: not a complete conversation: {type(exc).__name__}: {exc}") from None
+                raise EvalError(f"{source}:{lineno}: not a complete conversation: "
+                                f"{type(exc).__name__}: {exc}") from None
             try:
                 added = store.import_conversation(conversation)
             except StoreError as exc:
@@ -118,7 +119,8 @@ def import_jsonl(source: str | Path, location: str | Path, *, skip_existing: boo
 
 
 def _stored(item: dict[str, Any]) -> StoredConversation:
-    conversation = _encode("conversations", {k: v for k, v in item.items() if k not in ("format", "schema_version", "turns")})
+    conversation = _encode("conversations",
+                           {k: v for k, v in item.items() if k not in ("format", "schema_version", "turns")})
     turns = []
     for turn in item["turns"]:
         row = _encode("turns", {k: v for k, v in turn.items() if k not in ("candidates", "runs")})

@@ -6,7 +6,8 @@ import click
 
 
 @click.command("forget")
-@click.option("--db", "db", required=True, metavar="LOG", help="The conversation log: an SQLite path or a postgresql:// URL.")
+@click.option("--db", "db", required=True, metavar="LOG",
+              help="The conversation log: an SQLite path or a postgresql:// URL.")
 @click.option("--user", "user_id", default=None, metavar="USER_ID",
               help="Erase every conversation of this user id, and the facts remembered about them.")
 @click.option("--conversation", "conversation_id", default=None, metavar="ID", help="Erase this one conversation.")

@@ -40,11 +40,10 @@ class Table:
         columns = [f"{name} {types[kind]}" + (" PRIMARY KEY" if name == self.primary_key else "")
                    for name, kind in self.columns.items()]
         statements = [f"CREATE TABLE IF NOT EXISTS {self.name} ({', '.join(columns)})"]
-        for cols in self.indexes:
-            statements.append(f"CREATE INDEX IF NOT EXISTS idx_{self.name}_{'_'.join(cols)} ON {self.name} ({', '.join(cols)})")
-        for cols in self.unique:
-            statements.append(
-                f"CREATE UNIQUE INDEX IF NOT EXISTS idx_{self.name}_{'_'.join(cols)} ON {self.name} ({', '.join(cols)})")
+        for unique, groups in (("", self.indexes), ("UNIQUE ", self.unique)):
+            for cols in groups:  # sqlite-utils' index names, so version-1 logs it wrote match
+                name = f"idx_{self.name}_{'_'.join(cols)}"
+                statements.append(f"CREATE {unique}INDEX IF NOT EXISTS {name} ON {self.name} ({', '.join(cols)})")
         return statements
 
 

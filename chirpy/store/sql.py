@@ -23,9 +23,9 @@ from chirpy.store.records import (
     ForgetReport,
     Row,
     RunTimes,
-    StoreHealth,
     StoredConversation,
     StoredTurn,
+    StoreHealth,
     TurnRecord,
     dumps,
     now,
@@ -308,7 +308,8 @@ class SQLLogStore(ABC):
         engine extracts the fields, parsing each document once, so readers never decode whole documents."""
         groups = _group_by_column(fields)
         values = " || ',' || ".join(self.json_values_sql(column, group) for column, group in groups)
-        sql = f"SELECT {', '.join(TURN_COLUMNS)}, '[' || {values} || ']' FROM turns ORDER BY conversation_id, turn_index"
+        sql = (f"SELECT {', '.join(TURN_COLUMNS)}, '[' || {values} || ']' FROM turns "
+               "ORDER BY conversation_id, turn_index")
         with self.guard("read turns"):
             yield from self.stream(sql, (), chunk)
 

@@ -204,7 +204,8 @@ class SQLiteStore(SQLLogStore):
             if not names:
                 return {}
             responder_case = "CASE responder " + " ".join(f"WHEN ? THEN {i}" for i in range(len(names))) + " END"
-            status_case = "CASE status " + " ".join(f"WHEN '{s}' THEN {c}" for s, c in STATUS_CODES.items()) + " ELSE 3 END"
+            statuses = " ".join(f"WHEN '{s}' THEN {c}" for s, c in STATUS_CODES.items())
+            status_case = f"CASE status {statuses} ELSE 3 END"
             packed = cursor.execute(
                 f"SELECT group_concat((({responder_case}) * 4 + ({status_case})) * {LATENCY_SCALE} "
                 f"+ max(0, CAST(round(coalesce(latency_ms, 0) * 1000) AS INTEGER))) FROM responder_runs "

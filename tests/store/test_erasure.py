@@ -23,7 +23,7 @@ def test_forget_command_erases_a_user_and_reports_it(make_bot, log_location):
     turns = len(bot.store.turns("june-1")) + len(bot.store.turns("june-2"))
     result = CliRunner().invoke(cli, ["forget", "--db", log_location, "--user", "june"])
     assert result.exit_code == 0, result.output
-    assert f"erased user june from" in result.output
+    assert "erased user june from" in result.output
     assert f"2 conversations, {turns} turns," in result.output and "1 users" in result.output
     with open_log(log_location, read_only=True) as reader:
         assert reader.load_state("june-1") is None and reader.user_facts("june") == {}
