@@ -224,3 +224,20 @@ def test_a_conversation_lock_holds_across_hosts(log_location):
             holder.join(10)
         with host_b.conversation_lock("conv-a", 5.0):  # released by its holder
             pass
+
+
+def test_declared_fields_come_back_in_the_order_asked(log_location):
+    from chirpy.store import FieldDecoder, LogField
+
+    topic = LogField("details", ("shaping", "topic"), "test")
+    tokens = LogField("annotations", ("tokens",), "test")
+    missing = LogField("details", ("nobody", "wrote", "this"), "test")
+    with open_log(log_location) as store:
+        _save(store, "c1", 0, details={"shaping": {"topic": {"name": "pets", "n": 2}}})
+        _save(store, "c1", 1, annotations={"tokens": ["a", "b"], "text": "x"})
+        fields = [topic, tokens, missing]  # columns interleaved: the decoder puts them back in this order
+        decode = FieldDecoder(fields)
+        rows = [row for chunk in store.turn_rows(fields) for row in chunk]
+    assert [row[:3] for row in rows] == [("c1", 0, True), ("c1", 1, False)]
+    assert [decode(row[-1]) for row in rows] == [[{"name": "pets", "n": 2}, ["user", "says"], None],
+                                                  [None, ["a", "b"], None]]
