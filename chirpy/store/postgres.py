@@ -200,10 +200,11 @@ class PostgresStore(SQLLogStore):
             raise StoreUnavailable(f"{self.display}: no database connection for the conversation lock") from None
         reusable = False
         try:
+            # lock_timeout bounds the wait server-side: no polling, and the waiter queue is fair. Both
+            # statements go in one round trip (integers we computed, so no parameters are needed).
+            lock = f"pg_advisory_lock({LOCK_NAMESPACE + 1}, {key})"
             try:
-                # lock_timeout bounds the wait server-side: no polling, and the waiter queue is fair.
-                conn.execute(f"SET lock_timeout = {max(1, int(timeout * 1000))}")
-                conn.execute("SELECT pg_advisory_lock(%s, %s)", (LOCK_NAMESPACE + 1, key))
+                conn.execute(f"SET lock_timeout = {max(1, int(timeout * 1000))}; SELECT {lock}".encode())
             except pg_errors.LockNotAvailable:
                 raise LockTimeout(f"conversation {conversation_id} is busy with another request") from None
             except psycopg.Error as exc:
@@ -212,8 +213,7 @@ class PostgresStore(SQLLogStore):
                 yield
             finally:
                 try:
-                    conn.execute("SELECT pg_advisory_unlock(%s, %s)", (LOCK_NAMESPACE + 1, key))
-                    conn.execute("RESET lock_timeout")
+                    conn.execute(f"SELECT pg_advisory_unlock({LOCK_NAMESPACE + 1}, {key}); RESET lock_timeout".encode())
                     reusable = True
                 except psycopg.Error:
                     pass  # the connection died: the server dropped the lock with it
