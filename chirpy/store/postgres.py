@@ -106,7 +106,7 @@ class PostgresStore(SQLLogStore):
         try:
             psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT_S).close()
         except psycopg.Error as exc:
-            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            reason = " ".join(str(exc).split()) or type(exc).__name__  # libpq's lines, as one
             raise StoreUnavailable(f"cannot connect to the PostgreSQL log at {self.display}: {reason}") from None
 
     def _configure(self, conn: psycopg.Connection) -> None:
