@@ -45,6 +45,7 @@ VENV_BIN = Path(sys.executable).parent
 UTTERANCES = json.loads((HERE / "load_test_utterances.json").read_text())["utterances"]
 HOST = "127.0.0.1"  # loopback only, always
 SCRIPTED_CORE = ["launch", "closing", "simple_topic", "fallback"]
+IDLE_RECONNECT_S = 1.0  # below gunicorn's default --keep-alive of 2 s
 
 
 def free_port() -> int:
@@ -146,9 +147,13 @@ def converse(ports: list[int], n_turns: int, index: int, results: Results, deadl
     """One client conversation; turn k goes to host ``(index + k) % len(ports)``, so with two hosts every
     conversation's turns alternate between them."""
     conns = [http.client.HTTPConnection(HOST, port, timeout=30) for port in ports]
+    last_used = [0.0] * len(ports)
 
     def post(path: str, body: dict, turn: int) -> dict | None:
-        conn = conns[(index + turn) % len(conns)]
+        host = (index + turn) % len(conns)
+        conn = conns[host]
+        if time.monotonic() - last_used[host] > IDLE_RECONNECT_S:
+            conn.close()  # gunicorn drops keep-alive connections idle for 2 s: start a fresh one, as browsers do
         started = time.perf_counter()
         try:
             conn.request("POST", path, json.dumps(body), {"Content-Type": "application/json"})
@@ -160,6 +165,7 @@ def converse(ports: list[int], n_turns: int, index: int, results: Results, deadl
                 results.errors.append(f"{path}: {type(exc).__name__}: {exc}")
             return None
         elapsed = time.perf_counter() - started
+        last_used[host] = time.monotonic()
         with results.lock:
             results.latencies.append(elapsed)
             if response.status not in (200, 201):
