@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from chirpy.store.fields import LogField
 from chirpy.text import WORD, CleanText, has_words, latin_share
+from chirpy.understanding import Reading, Understanding, understanding
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -50,6 +51,7 @@ class Annotations:
     is_no: bool = False
     is_backchannel: bool = False
     user_name: str | None = None  # a name the user stated in this utterance
+    reading: Reading = field(default_factory=Reading)  # how they said it (mood, feeling, fact, ...): chirpy.understanding
     # Filled by feature annotators (classifiers/); None / empty means "not computed or nothing found".
     offense: dict[str, Any] | None = None
     dissatisfaction: list[str] = field(default_factory=list)
@@ -122,9 +124,10 @@ def _starts_with_phrase(words: list[str], phrases: tuple[str, ...] | frozenset[s
 class CoreAnnotator:
     """Tokens, noun phrases, entities and speech-act flags for one utterance."""
 
-    def __init__(self, nlp: "Language", rules: LanguageRules | None = None) -> None:
+    def __init__(self, nlp: "Language", rules: LanguageRules | None = None, reader: Understanding | None = None) -> None:
         self.nlp = nlp
         self.rules = rules or LanguageRules.load()
+        self.reader = reader or understanding()
 
     @cached_property
     def _has_parser(self) -> bool:
@@ -145,6 +148,7 @@ class CoreAnnotator:
         ann.entities = [Entity(e.text, e.label_) for e in doc.ents]
         self._speech_acts(ann, doc)
         ann.user_name = self.extract_name(clean.text, ann, expecting_name=expecting == "name")
+        ann.reading = self.reader.read(ann)
         return ann
 
     def _speech_acts(self, ann: Annotations, doc: Any) -> None:

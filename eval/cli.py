@@ -100,6 +100,3 @@ def _write(path: str, text: str) -> None:
     except OSError as exc:
         raise EvalError(f"cannot write {path}: {exc.strerror or exc}") from None
     click.echo(f"wrote {path}", err=True)
-
-
-COMMANDS = (eval_command, export_command, import_command)

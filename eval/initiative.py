@@ -19,7 +19,7 @@ from pathlib import Path
 from statistics import fmean
 from typing import Any
 
-from chirpy.initiative.logfields import RECORD
+from initiative.logfields import RECORD
 from chirpy.store import LogStore, reading
 from eval.log import Log
 from eval.offense import EXPERIMENT as OFFENSE_EXPERIMENT

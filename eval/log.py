@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from chirpy.annotations import IS_EMPTY_FIELD, NOUN_PHRASES_FIELD, TOKENS_FIELD
 from chirpy.errors import ChirpyError
-from chirpy.initiative.logfields import MEASURED_NLL, MEASURED_NOUN_PHRASES, MEASURED_TOKENS, RESPONDS_TO
+from initiative.logfields import MEASURED_NLL, MEASURED_NOUN_PHRASES, MEASURED_TOKENS, RESPONDS_TO
 from chirpy.store import FieldDecoder, LogStore, RunTimes, reading
 from classifiers.dissatisfaction.logfields import DISSATISFACTION
 from classifiers.offense.logfields import IS_OFFENSIVE

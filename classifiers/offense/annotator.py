@@ -8,20 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from chirpy.component import Component
 from chirpy.registry import annotators
 from classifiers.offense.classifier import classifier_for
 
 
 @annotators.register("offense")
-class OffenseAnnotator:
+class OffenseAnnotator(Component):
     """Fills ``annotations.offense`` with ``OffenseResult.to_dict()``.
 
     Config table ``[offense]``: ``bot_names`` = names users insult the bot by ("chirpy"), added to
     the lexicon's targets so "chirpy is dumb" counts as criticism of the bot.
     """
 
+    provides = ("offense",)
+
     def __init__(self, config: dict[str, Any] | None = None) -> None:
-        self.config = dict(config or {})
+        super().__init__(config)
         self.classifier = classifier_for(self.config.get("bot_names"))
 
     def annotate(self, annotations: Any, state: Any = None) -> None:

@@ -21,7 +21,6 @@ from typing import Any
 
 from chirpy.content import load_content
 from chirpy.errors import ComponentUnavailable, ConfigError
-from chirpy.phrasing import pick_phrasing
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
 from responders.neural.filters import FilterContext, build_filters, first_rejection
@@ -76,7 +75,7 @@ class NeuralResponder(Responder):
             if topic in ctx.state.topics_covered:
                 continue
             private = dict(ctx.private)
-            text = pick_phrasing(opener["lines"], topic, private, ctx.rng, ctx.turn_index, ctx.already_said)
+            text = ctx.pick(opener["lines"], topic, private)
             state = private | {"active": True, "turns": 0, "topic": topic}
             # must_stay: the opener's question is the point; the initiative controller keeps it.
             return Candidate(text, Priority.CAN_START, topic=topic, state=state, must_stay=True,
@@ -119,11 +118,11 @@ class NeuralResponder(Responder):
         ranked = sorted(zip(survivors, scores), key=lambda pair: -pair[1])
         topic = private.get("topic")
         common = {"neural_turn": turns, "generation_ms": round(gen_ms, 1), "samples": len(result.candidates)
-                  + len(result.unfinished), "cancelled": result.cancelled, "user_led": True}
+                  + len(result.unfinished), "cancelled": result.cancelled}
         out: list[Candidate] = []
         for rank_, (cand, score) in enumerate(ranked):
             c = Candidate(cand.text, Priority.STRONG_CONTINUE, needs_prompt=last, topic=topic, state=state,
-                          scores=self._scores(cand, score), meta=common | {"neural_rank": rank_})
+                          user_led=True, scores=self._scores(cand, score), meta=common | {"neural_rank": rank_})
             if rank_ >= self.return_top:
                 c.rejected = f"neural.rank: below the top {self.return_top}"
             out.append(c)

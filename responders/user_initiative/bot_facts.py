@@ -20,9 +20,11 @@ CONTENT = Path(__file__).parent / "content" / "bot_facts.toml"
 
 @responders.register("bot_facts")
 class BotFactsResponder(Responder):
+    defaults = {"content": ""}  # "": the file beside this module
+
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         super().__init__(config)
-        self.intents, _ = load_intents(self.config.get("content", CONTENT), CONTENT.parent)
+        self.intents, _ = load_intents(self.config["content"] or CONTENT, CONTENT.parent)
 
     def respond(self, ctx: TurnContext) -> Returned:
         ann = ctx.annotations

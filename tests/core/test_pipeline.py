@@ -12,7 +12,7 @@ def test_launch_greets_and_asks_for_the_name(make_bot):
     bot = make_bot()
     first = bot.start()
     assert first.response.responder == "launch"
-    assert first.text.endswith("?") and "name" in first.text.lower() or "call you" in first.text.lower()
+    assert first.text.endswith("?") and ("name" in first.text.lower() or "call you" in first.text.lower())
     second = bot.respond(first.conversation_id, "my name is sam")
     assert "Sam" in second.text
     assert bot.store.load_state(first.conversation_id).user_name == "Sam"

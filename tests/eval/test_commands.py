@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from chirpy.cli import cli
+from cli.main import cli
 from chirpy.store import SQLiteStore
 
 

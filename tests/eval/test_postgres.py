@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from chirpy.cli import cli
+from cli.main import cli
 from eval.log import load_log
 from eval.report import evaluate
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from chirpy.cli import cli
+from cli.main import cli
 from chirpy.server import create_app
 from chirpy.store import open_log
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from chirpy.cli import cli
+from cli.main import cli
 from chirpy.store import StoreError, StoreUnavailable, open_log, parse_location
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from chirpy.annotations import IS_EMPTY_FIELD, NOUN_PHRASES_FIELD, TOKENS_FIELD
 from chirpy.bot import Bot
 from chirpy.config import Config
-from chirpy.initiative import logfields as initiative
+from initiative import logfields as initiative
 from chirpy.store import open_log
 from classifiers.dissatisfaction.logfields import DISSATISFACTION
 from classifiers.offense.logfields import IS_OFFENSIVE

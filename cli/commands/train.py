@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import click
 
+from chirpy.registry import commands
 from classifiers.dissatisfaction.cli import train_dissatisfaction
 from responders.neural.cli import train_generator_command
 
 
+@commands.register("train")
 @click.group("train")
 def train_group() -> None:
     """Train models: the dissatisfaction predictor from logs, the generator, ..."""

@@ -3,7 +3,7 @@ read back by eval through the store."""
 
 from chirpy.store.fields import LogField
 
-OWNER = "chirpy.initiative"
+OWNER = "initiative"
 RECORD = LogField("details", ("initiative",), OWNER)
 """The whole per-turn record: arms, back-channel and question-removal decisions, user measures."""
 MEASURED_TOKENS = LogField("details", ("initiative", "user_measures", "tokens"), OWNER)

@@ -2,9 +2,8 @@
 
 Three sources, best first:
 
-1. **variant** — scripted content gives the question's statement form
-   (``meta["statement_variant"]`` + ``meta["statement_type"]``, or several in
-   ``meta["statement_variants"]`` keyed by type), so the statement is written by a person;
+1. **variant** — scripted content gives the question's statement forms (``Candidate.statements``),
+   so the statement is written by a person;
 2. **alternative** — another candidate from the same responder, same priority, not a question and
    of near-equal score (neural responders rank their samples best-first): the research's way of
    removing questions from neural chat without writing anything new;
@@ -68,29 +67,7 @@ def is_protected(line: Candidate) -> bool:
 
 def variant_options(line: Candidate) -> list[Option]:
     """The statement forms a responder attached to a question line, in the responder's order."""
-    meta = line.meta
-    options: list[Option] = []
-    many = meta.get("statement_variants")
-    if isinstance(many, Mapping):
-        for stype, texts in many.items():
-            for text in [texts] if isinstance(texts, str) else list(texts or []):
-                options.append((str(text), str(stype)))
-    elif isinstance(many, Sequence) and not isinstance(many, str):
-        for item in many:
-            if isinstance(item, Mapping) and item.get("text"):
-                options.append((str(item["text"]), _opt_str(item.get("type") or item.get("statement_type"))))
-            elif isinstance(item, str):
-                options.append((item, _opt_str(meta.get("statement_type"))))
-    one = meta.get("statement_variant")
-    if isinstance(one, str):
-        options.append((one, _opt_str(meta.get("statement_type"))))
-    elif isinstance(one, Sequence):
-        options += [(str(text), _opt_str(meta.get("statement_type"))) for text in one]
-    return [(text.strip(), stype) for text, stype in options if text and text.strip()]
-
-
-def _opt_str(value: Any) -> str | None:
-    return None if value is None else str(value)
+    return [(s.text.strip(), s.type) for s in line.statements]
 
 
 def prefer_type(options: Sequence[Option], preferred: str) -> list[Option]:
@@ -134,10 +111,8 @@ def strip_trailing_question(text: str, min_words: int) -> str | None:
 def restated(line: Candidate, text: str, method: str, statement_type: str | None) -> Candidate:
     """A new candidate saying ``text`` instead of ``line``, keeping its responder, topic and state."""
     meta = {**line.meta, "initiative": {"method": method, "original": line.text}}
-    if statement_type:
-        meta["statement_type"] = statement_type
-    return dataclasses.replace(line, text=text, is_question=False, meta=meta, scores=dict(line.scores),
-                               rejected=None)
+    return dataclasses.replace(line, text=text, is_question=False, statement_type=statement_type or line.statement_type,
+                               meta=meta, scores=dict(line.scores), rejected=None)
 
 
 def find_statement(
@@ -149,9 +124,9 @@ def find_statement(
         if not text.endswith("?") and not already_said(text):
             return Restatement(restated(line, text, "variant", stype), "variant", stype)
     statements = [c for c in near_equal_alternatives(line, ranked, settings) if not c.is_question]
-    tagged = [c for c in statements if c.meta.get("statement_type") == preferred]
+    tagged = [c for c in statements if c.statement_type == preferred]
     for other in tagged + [c for c in statements if c not in tagged]:
-        return Restatement(other, "alternative", _opt_str(other.meta.get("statement_type")))
+        return Restatement(other, "alternative", other.statement_type)
     if settings.strip_trailing_question:
         kept = strip_trailing_question(line.text, settings.min_strip_words)
         if kept and not already_said(kept):
@@ -162,10 +137,10 @@ def find_statement(
 def find_preferred_type(line: Candidate, ranked: Sequence[Candidate], preferred: str,
                         settings: StatementSettings) -> Candidate | None:
     """A near-equal statement of the arm's type from the same responder, when ``line`` is another type."""
-    current = line.meta.get("statement_type")
+    current = line.statement_type
     if line.is_question or current is None or current == preferred:
         return None
     for other in near_equal_alternatives(line, ranked, settings):
-        if not other.is_question and other.meta.get("statement_type") == preferred:
+        if not other.is_question and other.statement_type == preferred:
             return other
     return None

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from chirpy.errors import ConfigError
+from chirpy.responder import STATEMENT_TYPES
 
 QUESTION_REMOVAL = "question_removal"
 STATEMENT_TYPE = "statement_type"
 BACKCHANNEL = "backchannel"
-STATEMENT_TYPES = ("opinion", "experience", "general")
 
 
 @dataclass(frozen=True)

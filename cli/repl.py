@@ -31,24 +31,33 @@ def debug_table(result: TurnResult) -> Table:
     return table
 
 
-def run_repl(bot: Any, console: Console | None = None, read: Any = None) -> None:
+def run_repl(bot: Any, console: Console | None = None, read: Any = None, *, reproducible: bool = False) -> None:
+    """Chat until the person leaves. When the bot ends a conversation ("bye"), a new one starts, as
+    with /reset. ``reproducible``: the n-th conversation of the session is seeded by its number, not
+    by its random id, so the same seed and the same words replay the same conversation."""
     console = console or Console()
     read = read or (lambda: console.input("[bold green]you ›[/] "))
+    started = 0
+
+    def start() -> TurnResult:
+        nonlocal started
+        started += 1
+        result = bot.start(channel="terminal", rng_key=f"chat-{started}" if reproducible else None)
+        console.print(f"[bold cyan]chirpy ›[/] {result.text}")
+        return result
+
     console.print(HELP)
-    last = bot.start(channel="terminal")
-    console.print(f"[bold cyan]chirpy ›[/] {last.text}")
+    last = start()
     while True:
         try:
             line = read()
         except (EOFError, KeyboardInterrupt):
             console.print()
-            bot.end(last.conversation_id, "user_quit")
-            console.print("[dim]Conversation saved. Bye![/]")
+            _leave(bot, console, last)
             return
         command = line.strip().lower()
         if command in ("/quit", "/exit"):
-            bot.end(last.conversation_id, "user_quit")
-            console.print("[dim]Conversation saved. Bye![/]")
+            _leave(bot, console, last)
             return
         if command == "/debug":
             console.print(debug_table(last))
@@ -56,8 +65,7 @@ def run_repl(bot: Any, console: Console | None = None, read: Any = None) -> None
         if command == "/reset":
             bot.end(last.conversation_id, "reset")
             console.print("[dim]— new conversation —[/]")
-            last = bot.start(channel="terminal")
-            console.print(f"[bold cyan]chirpy ›[/] {last.text}")
+            last = start()
             continue
         if command.startswith("/"):
             console.print(HELP)
@@ -65,5 +73,10 @@ def run_repl(bot: Any, console: Console | None = None, read: Any = None) -> None
         last = bot.respond(last.conversation_id, line)
         console.print(f"[bold cyan]chirpy ›[/] {last.text}")
         if last.ended:
-            console.print("[dim]The conversation has ended and is saved. Bye![/]")
-            return
+            console.print("[dim]— that conversation is over and saved; here is a new one (/quit to leave) —[/]")
+            last = start()
+
+
+def _leave(bot: Any, console: Console, last: TurnResult) -> None:
+    bot.end(last.conversation_id, "user_quit")
+    console.print("[dim]Conversation saved. Bye![/]")

@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import click
 
-from chirpy.cli import build_bot, config_options
+from chirpy.registry import commands
 from chirpy.replay import FORMATS, SIDES
+from cli.options import BotOptions, bot_options, build_bot
 
 
+@commands.register("replay")
 @click.command("replay")
 @click.argument("input_path", metavar="INPUT", type=click.Path())
-@config_options
+@bot_options
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="Replay at most N conversations.")
 @click.option("--side", type=click.Choice(SIDES), default="agent_1", show_default=True,
               help="Topical-Chat: which agent's messages the user says.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
               help="Input format (auto: by file extension, then by content).")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar on stderr.")
-def replay_command(input_path: str, config_path: str | None, db: str | None, seed: int | None,
-                   arms: tuple[str, ...], limit: int | None, side: str, fmt: str, progress: bool) -> None:
+def replay_command(input_path: str, bot_options: BotOptions, limit: int | None, side: str, fmt: str,
+                   progress: bool) -> None:
     """Replay recorded conversations (Topical-Chat JSON, JSONL, or plain text) through the bot."""
     from chirpy.replay import read_conversations, replay
 
     conversations = read_conversations(input_path, fmt=fmt, side=side)  # bad input fails before the bot loads
-    bot = build_bot(config_path, db, seed, arms)
+    bot = build_bot(bot_options)
     try:
         summary = replay(bot, conversations, limit=limit, progress=progress)
     finally:

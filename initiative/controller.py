@@ -16,19 +16,20 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from chirpy.component import Component
 from chirpy.content import load_content
 from chirpy.errors import ConfigError
-from chirpy.initiative.arms import ArmDefaults, InitiativeArms
-from chirpy.initiative.backchannel import MIN_USER_WORDS, backchannel_skip
-from chirpy.initiative.lm import DEFAULT_HISTORY_TOKENS, load_utterance_scorer
-from chirpy.initiative.measures import user_measures
-from chirpy.initiative.statements import StatementSettings, find_preferred_type, find_statement, is_protected
-from chirpy.phrasing import pick_phrasing
+from chirpy.experiments import Experiment
+from initiative.arms import BACKCHANNEL, QUESTION_REMOVAL, STATEMENT_TYPE, ArmDefaults, InitiativeArms, parse_rate
+from initiative.backchannel import MIN_USER_WORDS, backchannel_skip
+from initiative.lm import DEFAULT_HISTORY_TOKENS, load_utterance_scorer
+from initiative.measures import user_measures
+from initiative.statements import StatementSettings, find_preferred_type, find_statement, is_protected
 from chirpy.registry import shapers
-from chirpy.responder import Candidate, TurnContext
+from chirpy.responder import STATEMENT_TYPES, Candidate, TurnContext
 from chirpy.turn import ChosenTurn
 
-log = logging.getLogger("chirpy.initiative")
+log = logging.getLogger("initiative")
 
 NAME = "initiative"  # shaper name, details key and per-conversation state key
 CONTENT_DIR = Path(__file__).parent / "content"
@@ -36,27 +37,54 @@ BACKCHANNELS = CONTENT_DIR / "backchannels.toml"
 
 
 @shapers.register(NAME)
-class InitiativeController:
+class InitiativeController(Component):
+    """Config table ``[initiative]`` (documented in chirpy/default_config.toml)."""
+
+    defaults = {
+        "min_user_words": MIN_USER_WORDS,  # no back-channel after a shorter user utterance
+        "backchannels": "",  # "": content/backchannels.toml
+        "lm_model": "",  # local causal LM dir: log the NLL of user utterances ("" = off)
+        "lm_history_tokens": DEFAULT_HISTORY_TOKENS,
+        "score_tolerance": {"likelihood": 0.25},  # how far a "near-equal" alternative may fall behind
+        "max_rank_gap": 5,
+        "strip_trailing_question": True,  # last resort: "Oh no. What happened?" -> "Oh no."
+        "min_strip_words": 3,
+        # Arms used when a team's config does not declare the experiment.
+        "default_question_removal": ArmDefaults.question_removal,
+        "default_statement_type": ArmDefaults.statement_type,
+        "default_backchannel": ArmDefaults.backchannel,
+    }
+    experiments = (QUESTION_REMOVAL, STATEMENT_TYPE, BACKCHANNEL)
+
     def __init__(self, config: dict[str, Any] | None = None) -> None:
-        self.config = dict(config or {})
-        self.defaults = ArmDefaults.from_config(self.config)
+        super().__init__(config)
+        self.arm_defaults = ArmDefaults.from_config(self.config)
         self.settings = StatementSettings.from_config(self.config)
-        self.min_user_words = int(self.config.get("min_user_words", MIN_USER_WORDS))
-        content = load_content(self.config.get("backchannels", BACKCHANNELS), CONTENT_DIR)
+        self.min_user_words = int(self.config["min_user_words"])
+        content = load_content(self.config["backchannels"] or BACKCHANNELS, CONTENT_DIR)
         self.backchannels = [str(p) for p in content.get("phrasings", []) if str(p).strip()]
         if not self.backchannels:
             raise ConfigError("[initiative] backchannels file lists no phrasings")
         self.scorer, message = load_utterance_scorer(
-            str(self.config.get("lm_model", "") or ""),
-            int(self.config.get("lm_history_tokens", DEFAULT_HISTORY_TOKENS)),
+            str(self.config["lm_model"] or ""),
+            int(self.config["lm_history_tokens"]),
         )
         if message:
             log.warning(message)
 
+    def check_experiments(self, experiments: dict[str, Experiment]) -> None:
+        """Rates must be percentages and statement types known: refused at start-up, not mid-turn."""
+        for name in (QUESTION_REMOVAL, BACKCHANNEL):
+            for arm in experiments[name].arms if name in experiments else ():
+                parse_rate(arm, f"[experiments.{name}]")
+        for arm in experiments[STATEMENT_TYPE].arms if STATEMENT_TYPE in experiments else ():
+            if arm not in STATEMENT_TYPES:
+                raise ConfigError(f"[experiments.{STATEMENT_TYPE}]: arm {arm!r} is not one of {list(STATEMENT_TYPES)}")
+
     def shape(self, turn: ChosenTurn, ctx: TurnContext) -> None:
         private = copy.deepcopy(ctx.state.responder_states.get(NAME, {}))
         previous = private.get("last")
-        arms = self.defaults.resolve(ctx.arms)
+        arms = self.arm_defaults.resolve(ctx.arms)
         # Both coins are thrown every turn, eligible or not, so one decision never shifts the other's stream.
         backchannel_coin, question_coin = ctx.rng.random(), ctx.rng.random()
         record: dict[str, Any] = {"arms": arms.to_dict(), "user_measures": self._measures(ctx, previous)}
@@ -75,7 +103,7 @@ class InitiativeController:
         final = turn.prompt or turn.response
         record["action"] = action
         record["ends_with_question"] = bool(final.is_question)
-        record["statement_type"]["said"] = None if final.is_question else final.meta.get("statement_type")
+        record["statement_type"]["said"] = None if final.is_question else final.statement_type
         turn.details[NAME] = record
         private["last"] = {
             "turn_index": ctx.turn_index, "action": action, "ends_with_question": record["ends_with_question"],
@@ -106,10 +134,10 @@ class InitiativeController:
         if skip is not None or coin >= arms.backchannel_rate:
             return decision
         original = turn.response
-        text = pick_phrasing(self.backchannels, "backchannel", private, ctx.rng, ctx.turn_index, ctx.already_said)
+        text = ctx.pick(self.backchannels, "backchannel", private)
         meta = {**original.meta, "initiative": {"method": "backchannel", "original": original.text}}
-        turn.response = dataclasses.replace(original, text=text, is_question=False, needs_prompt=False,
-                                            scores={}, meta=meta, rejected=None)
+        turn.response = dataclasses.replace(original, text=text, is_question=False, needs_prompt=False, handoff=None,
+                                            statements=(), statement_type=None, scores={}, meta=meta, rejected=None)
         self._changed(turn, "backchannel", "response", original, turn.response)
         decision["applied"] = True
         return decision

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from chirpy.annotations import Annotations
-from chirpy.initiative.statements import is_protected
+from initiative.statements import is_protected
 from chirpy.turn import ChosenTurn
 
 MIN_USER_WORDS = 3
@@ -26,7 +26,7 @@ def backchannel_skip(turn: ChosenTurn, ann: Annotations, previous: dict[str, Any
                      min_words: int = MIN_USER_WORDS) -> str | None:
     """Why this turn may not be a back-channel (``None``: it may). Checked before the coin is used."""
     response = turn.response
-    if not response.meta.get("user_led"):
+    if not response.user_led:
         return "not_user_led"
     if ann.is_launch or ann.is_empty:
         return "no_user_utterance"

@@ -1,9 +1,11 @@
-"""Reading a user utterance the way the scripted responders need: what did they name, do they sound
-keen, do they not know, are they turning the question back, are they sharing a fact?
+"""Reading a user utterance the way responders need: what did they name, do they sound keen, do
+they not know, are they turning the question back, are they sharing a fact?
 
-Everything here works on ASR-style text (lowercase, no punctuation) as well as typed text, and the
-word lists live in ``content/understanding.toml``. Built once per process: patterns are compiled at
-start-up, never per turn.
+The text-level reading (``Reading``) is computed once per turn by the core annotator and shared
+through the annotations; the helpers that depend on a responder's own vocabulary (``things`` with a
+preference, ``entity``, ``answer_phrase``) stay methods here. Everything works on ASR-style text
+(lowercase, no punctuation) as well as typed text, and the word lists live in
+``content/understanding.toml``. Built once per process: patterns are compiled at start-up.
 """
 
 from __future__ import annotations
@@ -11,16 +13,49 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
 
-from chirpy.annotations import Annotations
 from chirpy.content import compile_patterns, load_content, normalise
+
+if TYPE_CHECKING:
+    from chirpy.annotations import Annotations
 
 CONTENT = Path(__file__).parent / "content" / "understanding.toml"
 _SENTENCE_END = re.compile(r"[.!?]+")
 
 
+@dataclass
+class Reading:
+    """How the user said it: the per-turn reading every responder shares (plain data, logged)."""
+
+    words: int = 0
+    sentiment: str | None = None  # "positive" | "negative"
+    entity_mood: str | None = None  # how they feel about the thing they named ("i love the beatles")
+    feeling: tuple[str, str] | None = None  # their own state: ("negative", "tired")
+    bad_news: bool = False  # "my cat died": sympathy, not a topic
+    thanks: bool = False
+    shares_fact: bool = False  # "did you know ...", "i read that ..."
+    unsure: bool = False  # "i don't know", "hard to say"
+    starts_negative: bool = False  # "not really ...", "nah i ..."
+    opinion: bool = False  # "i think ...", "honestly ..."
+    asks_back: bool = False  # "what about you?"
+    title: str | None = None  # "it was dune part two" -> "Dune Part Two"
+    question_sentences: list[str] = field(default_factory=list)  # last first, normalised
+
+
 class Understanding:
+    def read(self, ann: "Annotations") -> Reading:
+        """The reading of one utterance, computed once per turn by the core annotator."""
+        text = ann.text
+        return Reading(
+            words=words(text), sentiment=self.sentiment(text), entity_mood=self.entity_mood(text),
+            feeling=self.feeling(text), bad_news=self.bad_news(text), thanks=self.is_thanks(text),
+            shares_fact=self.shares_fact(text), unsure=self.is_unsure(text), starts_negative=self.starts_negative(text),
+            opinion=self.is_opinion(text), asks_back=self.asks_back(text), title=self.title(text, ann),
+            question_sentences=self.question_sentences(text),
+        )
+
     def __init__(self, path: Path = CONTENT) -> None:
         data = load_content(path)
         self.ignored_labels = frozenset(data["ignored_entity_labels"])
@@ -59,7 +94,7 @@ class Understanding:
         return re.compile(frame + r"(?:(?P<negative>" + negative + r")|(?P<positive>" + positive + r"))(?:\s+(?:today|tonight|now|right now|lately|at the moment))?(?:$|\s+(?:so|and|but|because|cause|today|tonight|i|lol|haha)\b)")
 
     # -- what the user named ---------------------------------------------------------------------
-    def things(self, ann: Annotations, prefer: Callable[[str], bool] | None = None) -> list[str]:
+    def things(self, ann: "Annotations", prefer: Callable[[str], bool] | None = None) -> list[str]:
         """Things the user named, most specific first: entities, then noun phrases (said back as
         'your ...'); with ``prefer``, the phrases it accepts (e.g. ones a topic knows) come first."""
         found: list[str] = []
@@ -100,7 +135,7 @@ class Understanding:
             swapped[0] = swapped[0].lower()  # "Their basketball program" said mid-sentence
         return " ".join(swapped)
 
-    def entity(self, ann: Annotations, short_answer: bool = False, prefer: Callable[[str], bool] | None = None) -> str | None:
+    def entity(self, ann: "Annotations", short_answer: bool = False, prefer: Callable[[str], bool] | None = None) -> str | None:
         """The one thing to refer to; for a short answer to a question, the answer itself counts."""
         things = self.things(ann, prefer)
         if things:
@@ -174,7 +209,7 @@ class Understanding:
         """'not really ...', 'nah i ...', 'i don't ...': the answer is a no, however long."""
         return bool(self.negative_opener.match(normalise(text)))
 
-    def is_named(self, thing: str, ann: Annotations) -> bool:
+    def is_named(self, thing: str, ann: "Annotations") -> bool:
         """Is ``thing`` a name (an entity spaCy found) rather than a kind of thing ("a movie")?"""
         lowered = thing.lower()
         return any(e.label not in self.ignored_labels and (e.text.lower() in lowered or lowered in e.text.lower())
@@ -185,7 +220,7 @@ class Understanding:
         first = thing.split()[0].lower() if thing.split() else ""
         return first in self.indefinite
 
-    def title(self, text: str, ann: Annotations) -> str | None:
+    def title(self, text: str, ann: "Annotations") -> str | None:
         """The title in "it was dune part two" (lowercase ASR), capitalised: "Dune Part Two"."""
         lowered = normalise(ann.text)
         found = self.title_opener.match(lowered)
