@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml requirements/spacy-model.txt
 chat: setup
 	$(BIN)/chirpy chat
 
+# The store's tests run on SQLite and on a private PostgreSQL that .ci/with-postgres starts and stops.
 test: setup
-	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m pytest
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 bash .ci/with-postgres $(BIN)/python -m pytest
 
 bench: setup
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/turn_latency.py

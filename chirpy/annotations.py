@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chirpy.store.fields import LogField
 from chirpy.text import WORD, CleanText, has_words, latin_share
 from chirpy.understanding import Reading, Understanding, understanding
 
@@ -62,6 +63,12 @@ class Annotations:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# The annotation fields eval reads back from the log, declared beside what writes them.
+TOKENS_FIELD = LogField("annotations", ("tokens",), "chirpy.annotations")
+NOUN_PHRASES_FIELD = LogField("annotations", ("noun_phrases",), "chirpy.annotations")
+IS_EMPTY_FIELD = LogField("annotations", ("is_empty",), "chirpy.annotations")
 
 
 @dataclass(frozen=True)

@@ -403,8 +403,9 @@ class Bot:
 
 
 def open_store(config: Config, location: str) -> Any:
-    cls = lookup(registry.stores, str(config.bot.get("store", "sqlite")), "store")
-    return cls(location)
+    from chirpy.store import open_log
+
+    return open_log(location, store=str(config.bot.get("store", "auto")))
 
 
 def _require(part: Any, what: str, provided: set[str], where: str) -> None:

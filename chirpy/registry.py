@@ -33,7 +33,8 @@ scorers = catalogue.create("chirpy", "scorers", entry_points=True)
 """Neural candidate scorers (higher is better): likelihood, dissatisfaction, ..."""
 
 stores = catalogue.create("chirpy", "stores", entry_points=True)
-"""Conversation stores: ``cls(location: str)``; SQLite is the built-in default."""
+"""Conversation stores beyond the built-in SQLite and PostgreSQL (chosen by the ``--db`` location):
+``cls(location: str, *, read_only: bool)`` implementing ``chirpy.store.LogStore``."""
 
 commands = catalogue.create("chirpy", "commands", entry_points=True)
 """``chirpy`` subcommands (click commands or groups), by name. chirpy's own live in ``cli/commands/``

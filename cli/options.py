@@ -16,7 +16,7 @@ def bot_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
                      help="A TOML file merged over the built-in configuration."),
         click.option("--db", "db", default=None, metavar="LOG",
-                     help="Conversation log (an SQLite path). Default: [bot] db in the config."),
+                     help="Conversation log: an SQLite path or a postgresql:// URL. Default: [bot] db in the config."),
         click.option("--seed", type=int, default=None,
                      help="Seed for arms and phrasing choices: the same seed and inputs give the same conversation."),
         click.option("--arm", "arms", multiple=True, metavar="EXPERIMENT=ARM",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from chirpy.store import LogStore
 from eval.bot_errors import bot_error_report
 from eval.conversations import conversation_report
 from eval.dissatisfaction import NEURAL, SCORE_KEY, dissatisfaction_report
@@ -43,7 +44,7 @@ def evaluate(log: Log, ratings: dict[str, float] | None = None, settings: EvalSe
     return clean(report)
 
 
-def evaluate_path(path: str | Path, ratings: dict[str, float] | None = None, settings: EvalSettings | None = None,
+def evaluate_path(path: str | Path | LogStore, ratings: dict[str, float] | None = None, settings: EvalSettings | None = None,
                   progress: Callable[[int], None] | None = None) -> tuple[dict[str, Any], float]:
     """Load and evaluate; also returns the seconds spent (for the throughput line)."""
     started = time.perf_counter()

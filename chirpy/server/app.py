@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from chirpy.config import Config
 from chirpy.errors import ConfigError
-from chirpy.server import alexa, json_api
+from chirpy.server import alexa, erasure, json_api  # noqa: F401 — erasure adds its route to json_api
 from chirpy.server.access import describe_api_access
 from chirpy.server.errors import ApiError, error_response
 from chirpy.server.ledger import RequestLedger
@@ -19,6 +19,7 @@ from chirpy.server.locks import ConversationLocks
 from chirpy.server.services import Services
 from chirpy.server.settings import ServerSettings
 from chirpy.server.verification import AlexaVerifier
+from chirpy.store import StoreUnavailable
 
 log = logging.getLogger("chirpy.server")
 
@@ -41,12 +42,11 @@ def create_app(
     settings = ServerSettings.from_config(config.section("server"), env, verify_alexa=verify_alexa)
     if settings.alexa_trust_roots and not Path(settings.alexa_trust_roots).is_file():
         raise ConfigError(f"[server] alexa_trust_roots: no such file {settings.alexa_trust_roots}")
-    db_path = str(getattr(bot.store, "path", ":memory:"))
     services = Services(
         bot=bot,
         settings=settings,
-        locks=ConversationLocks.beside(db_path),
-        ledger=RequestLedger.beside(db_path),
+        locks=ConversationLocks(bot.store, max_waiters=settings.max_waiters_per_conversation),
+        ledger=RequestLedger(bot.store),
         verifier_factory=verifier_factory,
     )
     access = describe_api_access(settings)
@@ -72,7 +72,11 @@ def create_app(
 
     @app.get("/health")
     def health() -> Response:
-        return jsonify({"status": "ok"})
+        """200 while the log takes writes; 503 when it does not (a load balancer stops sending turns)."""
+        log_health = bot.store.health()
+        response = jsonify({"status": "ok" if log_health.writable else "unavailable", "log": log_health.to_dict()})
+        response.status_code = 200 if log_health.writable else 503
+        return response
 
     @app.get("/openapi.json")
     def openapi() -> Response:
@@ -81,6 +85,14 @@ def create_app(
     @app.errorhandler(ApiError)
     def api_error(exc: ApiError) -> Response:
         return exc.response()
+
+    @app.errorhandler(StoreUnavailable)
+    def store_unavailable(exc: StoreUnavailable) -> Response:
+        log.warning("log unavailable: %s", exc)  # the turn was not written; the next one reconnects
+        response = error_response(503, "log_unavailable", "the conversation log cannot be written right now; "
+                                  "nothing of this request was saved: retry shortly")
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

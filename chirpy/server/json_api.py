@@ -19,7 +19,7 @@ from chirpy.errors import ConfigError, ConversationEnded
 from chirpy.server.access import check_api_access
 from chirpy.server.bodies import check_schema, parse_json
 from chirpy.server.errors import ApiError
-from chirpy.server.locks import LockTimeout
+from chirpy.server.locks import ConversationBusy, LockTimeout
 from chirpy.server.services import Services
 
 SPEC: dict[str, Any] = json.loads((Path(__file__).parent / "openapi.json").read_text(encoding="utf-8"))
@@ -128,7 +128,8 @@ def _query_flag(name: str) -> bool:
 
 
 class _locked:
-    """The conversation's lock; a request that waited too long gets a 409 rather than hanging."""
+    """The conversation's lock; a request that waited too long gets a 409 rather than hanging, and one
+    that would queue behind too many others gets a 429 at once."""
 
     def __init__(self, services: Services, cid: str) -> None:
         _check_id(cid)
@@ -137,6 +138,8 @@ class _locked:
     def __enter__(self) -> None:
         try:
             self._hold.__enter__()
+        except ConversationBusy as exc:
+            raise ApiError(429, "too_many_requests", str(exc)) from None
         except LockTimeout as exc:
             raise ApiError(409, "conversation_busy", str(exc)) from None
 

@@ -29,6 +29,7 @@ class ServerSettings:
     allow_debug: bool = True
     max_body_bytes: int = 65536
     lock_timeout_seconds: float = 30.0
+    max_waiters_per_conversation: int = 2  # more concurrent requests for one conversation get 429 at once
     # Only `chirpy serve --dev-skip-alexa-verification` turns this off; there is no config key for it,
     # so a production config file cannot disable verification by accident.
     verify_alexa: bool = True
@@ -55,6 +56,7 @@ class ServerSettings:
                 allow_debug=_as_bool(data.pop("allow_debug", True)),
                 max_body_bytes=int(data.pop("max_body_bytes", 65536)),
                 lock_timeout_seconds=float(data.pop("lock_timeout_seconds", 30)),
+                max_waiters_per_conversation=int(data.pop("max_waiters_per_conversation", 2)),
                 verify_alexa=verify_alexa,
             )
         except (TypeError, ValueError) as exc:
@@ -63,6 +65,8 @@ class ServerSettings:
             raise ConfigError("[server] max_body_bytes must be at least 1024")
         if settings.lock_timeout_seconds <= 0:
             raise ConfigError("[server] lock_timeout_seconds must be > 0")
+        if settings.max_waiters_per_conversation < 0:
+            raise ConfigError("[server] max_waiters_per_conversation must be >= 0")
         for key in sorted(data):  # a typo must not pass silently; refusing would break configs that load today
             log.warning("[server] %s is not a server setting: ignored", key)
         return settings

@@ -12,7 +12,8 @@ def _fmt(x: float) -> str:
 
 
 @click.command("dissatisfaction")
-@click.option("--db", "db", required=True, type=click.Path(dir_okay=False), help="Conversation log (SQLite) to learn from.")
+@click.option("--db", "db", required=True, metavar="LOG",
+              help="Conversation log to learn from: an SQLite path or a postgresql:// URL.")
 @click.option("--out", "out", default="models/dissatisfaction", show_default=True, type=click.Path(file_okay=False),
               help="Checkpoint directory; each run adds the next version (a running bot picks it up).")
 @click.option("--responder", "responders", multiple=True, metavar="NAME",

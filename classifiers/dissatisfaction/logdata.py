@@ -1,4 +1,4 @@
-"""Training examples from a chirpy conversation log (the SQLite store's tables).
+"""Training examples from a chirpy conversation log, read through the store (SQLite or PostgreSQL).
 
 Every bot turn that the user answered becomes one example: the conversation up to it, what the bot
 said, and whether the detector finds dissatisfaction in the user's next utterance. Labels are
@@ -11,36 +11,14 @@ from __future__ import annotations
 
 import json
 import math
-import sqlite3
 from collections.abc import Collection
 from pathlib import Path
 
-import sqlite_utils
-
-from chirpy.errors import ChirpyError
+from chirpy.store import LogStore, reading
 from classifiers.dissatisfaction.train import Example, examples_from_turns
 
 LIKELIHOOD_KEYS = ("likelihood", "mean_logprob")
 """Candidate score names that hold the generator's mean token log-probability."""
-
-
-class LogError(ChirpyError):
-    """The log cannot be read as a chirpy conversation log."""
-
-
-def _open_read_only(path: str | Path) -> sqlite_utils.Database:
-    path = Path(path)
-    if not path.is_file():
-        raise LogError(f"no conversation log at {path}")
-    try:
-        conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
-        db = sqlite_utils.Database(conn)
-        tables = set(db.table_names())
-    except sqlite3.DatabaseError as exc:
-        raise LogError(f"cannot read {path} as SQLite: {exc}") from None
-    if not {"turns", "candidates"} <= tables:
-        raise LogError(f"{path} is not a chirpy conversation log (tables: {sorted(tables) or 'none'})")
-    return db
 
 
 def _likelihood(scores_json: str | None) -> float | None:
@@ -57,30 +35,20 @@ def _likelihood(scores_json: str | None) -> float | None:
     return None
 
 
-def read_examples(path: str | Path, responders: Collection[str] = ()) -> list[Example]:
-    """Examples from every conversation in the log at ``path``.
+def read_examples(location: str | Path | LogStore, responders: Collection[str] = ()) -> list[Example]:
+    """Examples from every conversation in the log at ``location`` (an SQLite path or a postgresql://
+    URL, opened read-only through the store, schema version checked).
 
     ``responders`` limits the examples to bot turns whose response came from those responders
     (e.g. ``{"neural"}``); the context still includes every turn.
     """
-    db = _open_read_only(path)
-    try:
+    with reading(location) as reader:
         likelihoods: dict[tuple[str, int], float] = {}
-        for cid, index, scores in db.execute(
-            "select conversation_id, turn_index, scores from candidates "
-            "where chosen = 1 and kind = 'response' and scores is not null"
-        ):
+        for cid, index, scores in reader.chosen_response_scores():
             value = _likelihood(scores)
             if value is not None:
                 likelihoods[(cid, index)] = value
-        rows = db.execute(
-            "select conversation_id, turn_index, user_text, bot_text, response_responder from turns "
-            "order by conversation_id, turn_index"
-        ).fetchall()
-    except sqlite3.DatabaseError as exc:
-        raise LogError(f"cannot read {path}: {exc}") from None
-    finally:
-        db.conn.close()
+        rows = reader.dialogue()
 
     examples: list[Example] = []
     wanted = set(responders)

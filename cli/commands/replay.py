@@ -31,4 +31,4 @@ def replay_command(input_path: str, bot_options: BotOptions, limit: int | None, 
     finally:
         bot.close()
     click.echo(f"replayed {summary.conversations} conversations, {summary.turns} user turns "
-               f"({summary.ended_by_bot} closed by the bot) into {bot.store.path}")
+               f"({summary.ended_by_bot} closed by the bot) into {bot.store.display}")

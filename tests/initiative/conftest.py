@@ -110,8 +110,8 @@ def details(bot: Bot, conversation_id: str | None = None) -> list[dict[str, Any]
 
     query = "select details from turns" + (" where conversation_id = ?" if conversation_id else "")
     query += " order by conversation_id, turn_index"
-    rows = bot.store.db.execute(query, [conversation_id] if conversation_id else []).fetchall()
-    return [json.loads(row[0])["initiative"] for row in rows]
+    rows = bot.store.query(query, [conversation_id] if conversation_id else [])
+    return [json.loads(row["details"])["initiative"] for row in rows]
 
 
 def shape_many(controller: Any, make_turn: Callable[[int], Any], arms: dict[str, str], *, conversations: int,

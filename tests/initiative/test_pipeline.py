@@ -135,7 +135,7 @@ def test_arms_and_next_user_measures_are_logged(make_bot):
     bot.respond("c1", "my brother and i watched the new batman movie at the cinema")
     bot.respond("c1", "it was long")
     records = details(bot, "c1")
-    rows = list(bot.store.db.query("select arms from turns where conversation_id = 'c1'"))
+    rows = bot.store.query("select arms from turns where conversation_id = 'c1'")
     assert all(json.loads(row["arms"]) == arms for row in rows)
     assert all(r["arms"] == arms for r in records)
     assert records[0]["user_measures"] is None  # the launch turn answers nobody

@@ -91,9 +91,8 @@ class Server:
         return (client or self.client).post("/alexa", data=body, headers=sent)
 
     def counts(self) -> tuple[int, int]:
-        db = self.bot.store.db
-        return (db.execute("select count(*) from conversations").fetchone()[0],
-                db.execute("select count(*) from turns").fetchone()[0])
+        store = self.bot.store
+        return store.count_conversations(), store.count_turns()
 
 
 @pytest.fixture
