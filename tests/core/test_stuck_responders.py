@@ -66,7 +66,7 @@ def test_a_hanging_responder_is_quarantined_and_the_bot_keeps_answering(make_bot
     assert statuses[:3] == ["timeout"] * 3 and set(statuses[3:]) == {"quarantined"} and len(statuses) >= 12
     quarantine_lines = [r for r in caplog.records if "in a row" in r.getMessage()]
     assert len(quarantine_lines) == 1 and "test_hang" in quarantine_lines[0].getMessage()
-    logged = {row["status"] for row in bot.store.db.query(
+    logged = {row["status"] for row in bot.store.query(
         "select status from responder_runs where responder = 'test_hang'")}
     assert logged == {"timeout", "quarantined"}
     stats = bot.runner.stats()

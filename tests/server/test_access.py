@@ -26,6 +26,8 @@ def test_without_a_token_remote_clients_cannot_read_or_write(server) -> None:
     # Someone else's user id must not get them greeted by that user's name.
     probe = server.client.post("/api/v1/conversations", json={"user_id": "alice"}, environ_base=REMOTE)
     assert probe.status_code == 403 and "alice" not in probe.get_data(as_text=True).lower()
+    erase = server.client.delete("/api/v1/users/alice", environ_base=REMOTE)  # nor erase someone's data
+    assert erase.status_code == 403
     assert server.counts() == before
     assert _remote_get(server, "/health").status_code == 200  # health and the spec stay open
     assert _remote_get(server, "/openapi.json").status_code == 200
