@@ -71,8 +71,11 @@ class Bot:
             table = self.config.responder_config(name)
             kind = str(table.get("type", name))
             cls = _lookup(registry.responders, kind, "responder")
+            # A responder may also read top-level tables it shares with other parts, e.g. [knowledge]
+            # (read by the knowledge annotator too): they arrive under their names in its config.
+            shared = {section: self.config.section(section) for section in getattr(cls, "shared_sections", ())}
             try:
-                responder = cls(table)
+                responder = cls({**shared, **table})
             except ComponentUnavailable as exc:
                 log.warning("%s: %s — running without it", name, exc)
                 continue
