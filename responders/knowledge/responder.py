@@ -1,0 +1,288 @@
+"""The knowledge responder (registered as "knowledge").
+
+- The user names something the store knows ("i've been listening to radiohead a lot"): share one
+  fact in a conversational form, then an opinion or a question about it; while the user keeps
+  going, another fact (after a nod to what they said), up to ``max_facts_per_entity``; then, or as
+  soon as the user gives little back, hand back to the entity's scripted topic.
+- A factual question ("who is X", "when was X formed", "who won the world cup in 2018", "do you
+  know anything about bees") is answered from the store when a stored sentence answers it, and
+  with an honest "I'm not sure" otherwise.
+- A fact is never said twice in a conversation (``said`` in private state), nor one that merely
+  echoes what the user just said. Every line passes the bot's filters (the safety gate included).
+
+Priorities: an answer, an entity named in a longer statement and a reply to our own line are
+STRONG_CONTINUE, listed after ``neural`` and before the topics in ``[responders] order``, so the
+user-initiative handlers (force-start) still win and the knowledge line wins over a topic's generic
+reaction. A short utterance ("pizza", "the lakers") is usually an answer to a topic's question:
+there the responder speaks at WEAK_CONTINUE, so the topic (strong/can-start) keeps it. An unknown
+answer is WEAK_CONTINUE too: any responder with something better to say wins.
+
+Private state: ``entity`` (the id being discussed, or absent), ``facts_on_entity``, ``said``
+(fact keys), ``discussed`` (entity ids, read by the linker as conversation context), ``follows``
+(opinion/question alternation) and the phrasing memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from chirpy.annotations import LinkedEntity
+from chirpy.content import load_content, normalise
+from chirpy.errors import ConfigError
+from chirpy.registry import responders
+from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
+from chirpy.text import normalise_for_comparison
+from knowledge.entry import StoredEntity
+from knowledge.service import open_knowledge
+from responders.knowledge.questions import FactualQuestion, QuestionReader, best_answer, content_stems, stem
+from responders.topics.lines import Said, build, choose, load_slots
+from responders.topics.understanding import understanding
+
+CONTENT = Path(__file__).parent / "content" / "knowledge.toml"
+# Dissatisfaction types the user-initiative handlers answer: the user wants out, not more facts.
+LEAVE_TYPES = frozenset({"disinterest", "change_topic", "end_conversation", "offensive", "repetition"})
+# Sentence openers that read naturally lowercased after "I read that ...".
+_LOWERABLE = frozenset("the a an it its they their he his she her in on at during after before since there this these "
+                       "many most some one each every when while by as with about over unlike although despite".split())
+MAX_DISCUSSED = 20
+
+
+def handoff_meta(topic: str | None) -> dict[str, Any]:
+    """The one place this responder hands the conversation to a scripted topic (today through
+    ``Candidate.meta``; the core is moving handoffs to typed fields)."""
+    return {"requested_topic": topic} if topic else {}
+
+
+def fact_key(fact: str) -> str:
+    return hashlib.sha1(normalise_for_comparison(fact).encode()).hexdigest()[:12]
+
+
+def fact_clause(fact: str) -> str:
+    """'The band formed in 1985.' -> 'the band formed in 1985.' (to follow 'I read that')."""
+    first = fact.split(" ", 1)[0]
+    return fact[0].lower() + fact[1:] if first.lower() in _LOWERABLE and first[1:].islower() else fact
+
+
+def title_fields(title: str) -> dict[str, str]:
+    mid = "the" + title[3:] if title.startswith("The ") else title
+    return {"title": mid, "Title": title}
+
+
+@responders.register("knowledge")
+class KnowledgeResponder(Responder):
+    shared_sections = ("knowledge",)  # the [knowledge] table: which store (see knowledge/service.py)
+
+    def __init__(self, config: dict[str, Any] | None = None) -> None:
+        super().__init__(config)
+        self.knowledge = open_knowledge(self.config.get("knowledge", {}))  # ComponentUnavailable: the bot runs without us
+        path = self.config.get("content", CONTENT)
+        data = load_content(path, CONTENT.parent)
+        where = str(path)
+        self.lines = load_slots(data, where)
+        try:
+            self.questions = QuestionReader(data["questions"], where)
+            self.focus = [p for p in data["concept_focus"]["patterns"]]
+            tuning = data.get("tuning", {})
+        except KeyError as exc:
+            raise ConfigError(f"{where}: missing {exc}") from None
+        self.max_facts = int(self.config.get("max_facts_per_entity", tuning.get("max_facts_per_entity", 3)))
+        self.short_reply = int(self.config.get("short_reply_words", tuning.get("short_reply_words", 3)))
+        self.min_score = float(self.config.get("min_link_score", tuning.get("min_link_score", 0.9)))
+        self.echo_overlap = float(tuning.get("echo_overlap", 0.6))
+        self.function_words = self.knowledge.linker.function_words
+        self.reading = understanding()
+
+    # -- the turn --------------------------------------------------------------------------------
+    def respond(self, ctx: TurnContext) -> Returned:
+        ann = ctx.annotations
+        if ann.is_launch or ann.is_empty or not ann.is_english or LEAVE_TYPES & set(ann.dissatisfaction):
+            return None
+        private = {**ctx.private, "said": list(ctx.private.get("said", [])),
+                   "discussed": list(ctx.private.get("discussed", []))}
+        question = self.questions.read(ann.text)
+        if question is not None:
+            return self._answer(ctx, private, question)
+        talkable = self._talkable(ctx, private)
+        if talkable is not None and talkable[0].id != private.get("entity"):
+            return self._introduce(ctx, private, *talkable)
+        if private.get("entity") and ctx.state.active_responder == self.name:
+            return self._continue(ctx, private)
+        return None
+
+    def _talkable(self, ctx: TurnContext, private: dict[str, Any]) -> tuple[StoredEntity, LinkedEntity] | None:
+        """The best linked entity worth a fact: a name, or a concept the utterance is about."""
+        lowered = normalise(ctx.annotations.text)
+        for linked in ctx.annotations.linked_entities:
+            if linked.score < self.min_score and linked.id not in private["discussed"]:
+                continue
+            entity = self.knowledge.store.get(linked.id)
+            if entity is None:
+                continue
+            if entity.generic and not self._about(lowered, linked.span):
+                continue  # "i have to walk my dog": dogs in passing, not a topic
+            if self._fresh_facts(entity, private, ctx.annotations.text):
+                return entity, linked
+        return None
+
+    def _about(self, lowered: str, span: str) -> bool:
+        words = re.escape(normalise(span))
+        return any(re.search(p.replace("{span}", words), lowered) for p in self.focus)
+
+    # -- sharing ---------------------------------------------------------------------------------
+    def _introduce(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity, linked: LinkedEntity) -> Returned:
+        fact = self._fresh_facts(entity, private, ctx.annotations.text)[0]
+        private.update(entity=entity.id, facts_on_entity=0)
+        private["discussed"] = [*[d for d in private["discussed"] if d != entity.id], entity.id][-MAX_DISCUSSED:]
+        lead = self._fact_line(ctx, private, "share_first", entity, fact)
+        follow = self._follow(ctx, private, entity)
+        long_statement = len(ctx.annotations.text.split()) > 4 or ctx.state.active_responder == self.name
+        priority = Priority.STRONG_CONTINUE if long_statement else Priority.WEAK_CONTINUE
+        return self._candidate([lead, follow], priority, ctx, private, entity, kind="introduce")
+
+    def _continue(self, ctx: TurnContext, private: dict[str, Any]) -> Returned:
+        entity = self.knowledge.store.get(str(private["entity"]))
+        if entity is None:
+            return None
+        ann = ctx.annotations
+        words = len(normalise(ann.text).split())
+        if ann.is_question and not ann.is_yes_no_question:
+            return None  # a question we could not read as factual: someone else answers it
+        engaged = not (ann.is_no or ann.is_backchannel or self.reading.is_unsure(ann.text)
+                       or (words <= self.short_reply and not ann.is_yes))
+        fresh = self._fresh_facts(entity, private, ann.text)
+        if not engaged:
+            return self._handback(ctx, private, entity, "move_on")
+        if not fresh or int(private.get("facts_on_entity", 0)) >= self.max_facts:
+            return self._handback(ctx, private, entity, "handback")
+        parts: list[Said | None] = []
+        if words > self.short_reply and not ann.is_yes:
+            parts.append(choose(self.lines["acknowledge"], "acknowledge", ctx, private))
+        parts.append(self._fact_line(ctx, private, "share_more", entity, fresh[0]))
+        parts.append(self._follow(ctx, private, entity))
+        return self._candidate(parts, Priority.STRONG_CONTINUE, ctx, private, entity, kind="more")
+
+    def _handback(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity, slot: str) -> Candidate:
+        line = choose(self.lines[slot], slot, ctx, private, **title_fields(entity.title))
+        private.pop("entity", None)
+        return build([line], Priority.STRONG_CONTINUE, needs_prompt=True, topic=ctx.state.current_topic,
+                     entity=entity.title, state=private, meta={"kind": slot, "entity_id": entity.id, **handoff_meta(entity.topic)})
+
+    def _follow(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity) -> Said | None:
+        """After a fact: alternately a question and the bot's own take (initiative: not always a question)."""
+        count = int(private.get("follows", 0))
+        private["follows"] = count + 1
+        kind = "question" if count % 2 == 0 else "opinion"
+        slot = f"{kind}_{entity.topic}" if f"{kind}_{entity.topic}" in self.lines else f"{kind}_any"
+        return choose(self.lines[slot], slot, ctx, private, **title_fields(entity.title))
+
+    def _fact_line(self, ctx: TurnContext, private: dict[str, Any], slot: str, entity: StoredEntity, fact: str) -> Said:
+        private["said"] = [*private["said"], fact_key(fact)]
+        private["facts_on_entity"] = int(private.get("facts_on_entity", 0)) + 1
+        return choose(self.lines[slot], slot, ctx, private, fact=fact, fact_clause=fact_clause(fact),
+                      **title_fields(entity.title))
+
+    def _fresh_facts(self, entity: StoredEntity, private: dict[str, Any], user_text: str) -> list[str]:
+        """Facts not said yet, nor just said by the user; the more surprising ones (not the
+        description, which the user likely knows) first."""
+        said = set(private.get("said", []))
+        user = content_stems(user_text, self.function_words)
+        fresh = []
+        for fact in (*entity.facts, entity.description):
+            if not fact or fact_key(fact) in said:
+                continue
+            stems = content_stems(fact, self.function_words)
+            if stems and len(stems & user) / len(stems) >= self.echo_overlap:
+                continue
+            fresh.append(fact)
+        return fresh
+
+    def _candidate(self, parts: list[Said | None], priority: Priority, ctx: TurnContext, private: dict[str, Any],
+                   entity: StoredEntity, kind: str) -> Candidate:
+        # The conversation's topic stays on (an interrupted script can resume); the entity is ours.
+        return build(parts, priority, topic=ctx.state.current_topic, entity=entity.title, state=private,
+                     meta={"kind": kind, "entity_id": entity.id})
+
+    # -- questions -------------------------------------------------------------------------------
+    def _answer(self, ctx: TurnContext, private: dict[str, Any], question: FactualQuestion) -> Returned:
+        entities = self._subjects(ctx, private, question)
+        if question.kind == "know_about":
+            if entities and self._fresh_facts(entities[0][0], private, ""):
+                return self._introduce_answer(ctx, private, entities[0])
+            return self._unknown(ctx, private, question, about=True)
+        if question.kind == "describe" and entities:
+            entity = entities[0][0]
+            fresh = [f for f in (entity.description, *entity.facts) if fact_key(f) not in set(private["said"])]
+            if fresh:
+                return self._answered(ctx, private, entity, fresh[0], "describe")
+        found = self._find_answer(ctx, private, question, entities)
+        if found is not None:
+            return self._answered(ctx, private, *found, "answer")
+        if question.quiz:
+            return None  # "do you know who ...": the reaction's "no idea, tell me!" lets the user answer
+        return self._unknown(ctx, private, question, about=False)
+
+    def _subjects(self, ctx: TurnContext, private: dict[str, Any], question: FactualQuestion) -> list[tuple[StoredEntity, LinkedEntity | None]]:
+        """Stored entities the question is about: linked in its subject, else the one under discussion
+        when the question points back at it ("when did they start")."""
+        subject_words = set(question.subject.split())
+        found = []
+        for linked in ctx.annotations.linked_entities:
+            if set(normalise(linked.span).split()) <= subject_words:
+                entity = self.knowledge.store.get(linked.id)
+                if entity is not None:
+                    found.append((entity, linked))
+        if not found and private.get("entity") and self.questions.mentions_pronoun(question.subject):
+            entity = self.knowledge.store.get(str(private["entity"]))
+            if entity is not None:
+                found.append((entity, None))
+        return found
+
+    def _find_answer(self, ctx: TurnContext, private: dict[str, Any], question: FactualQuestion,
+                     entities: list[tuple[StoredEntity, LinkedEntity | None]]) -> tuple[StoredEntity, str] | None:
+        named = {stem(w) for _, linked in entities if linked for w in normalise(linked.span).split()}
+        stems = content_stems(question.subject, self.function_words) - named
+        pool = [entity for entity, _ in entities]
+        if not pool:
+            pool = self.knowledge.store.search(self._search_terms(question.subject), limit=5)
+        said = set(private["said"])
+        best: tuple[StoredEntity, str, float] | None = None
+        for entity in pool:
+            sentences = [f for f in (entity.description, *entity.facts) if fact_key(f) not in said]
+            found = best_answer(stems, sentences, question.form, self.function_words)
+            if found and (best is None or found[1] > best[2]):
+                best = (entity, found[0], found[1])
+        return (best[0], best[1]) if best else None
+
+    def _search_terms(self, subject: str) -> list[list[str]]:
+        """One group per content word: the word, its stem as a prefix, its irregular base ("won": "win*")."""
+        groups = []
+        for word in normalise(subject).replace("'", " ").split():
+            if word in self.function_words or len(word) < 2:
+                continue
+            groups.append(list(dict.fromkeys([word, f"{stem(word)}*"])))
+        return groups
+
+    def _introduce_answer(self, ctx: TurnContext, private: dict[str, Any], found: tuple[StoredEntity, LinkedEntity | None]) -> Returned:
+        entity, linked = found
+        candidate = self._introduce(ctx, private, entity, linked or LinkedEntity(entity.id, entity.title, entity.title,
+                                                                                  entity.topic, 1.0))
+        if isinstance(candidate, Candidate):
+            candidate.priority = Priority.STRONG_CONTINUE  # they asked: however short, it is ours to answer
+        return candidate
+
+    def _answered(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity, fact: str, slot: str) -> Candidate:
+        private.update(entity=entity.id, facts_on_entity=0)
+        private["discussed"] = [*[d for d in private["discussed"] if d != entity.id], entity.id][-MAX_DISCUSSED:]
+        line = self._fact_line(ctx, private, slot, entity, fact)
+        return build([line], Priority.STRONG_CONTINUE, needs_prompt=True, topic=ctx.state.current_topic,
+                     entity=entity.title, state=private, meta={"kind": slot, "entity_id": entity.id})
+
+    def _unknown(self, ctx: TurnContext, private: dict[str, Any], question: FactualQuestion, about: bool) -> Candidate:
+        subject = question.subject if len(question.subject.split()) <= 5 else "that"
+        slot = "unknown_about" if about else "unknown"
+        line = choose(self.lines[slot], slot, ctx, private, subject=subject)
+        return build([line], Priority.WEAK_CONTINUE, needs_prompt=True, topic=ctx.state.current_topic, state=private,
+                     meta={"kind": slot})
