@@ -33,13 +33,12 @@ from chirpy.annotations import LinkedEntity
 from chirpy.content import load_content, normalise
 from chirpy.errors import ConfigError
 from chirpy.registry import responders
-from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
+from chirpy.responder import Candidate, Handoff, Priority, Responder, Returned, TurnContext
 from chirpy.text import normalise_for_comparison
 from knowledge.entry import StoredEntity
 from knowledge.service import open_knowledge
 from responders.knowledge.questions import FactualQuestion, QuestionReader, best_answer, content_stems, stem
 from responders.topics.lines import Said, build, choose, load_slots
-from responders.topics.understanding import understanding
 
 CONTENT = Path(__file__).parent / "content" / "knowledge.toml"
 # Dissatisfaction types the user-initiative handlers answer: the user wants out, not more facts.
@@ -50,10 +49,10 @@ _LOWERABLE = frozenset("the a an it its they their he his she her in on at durin
 MAX_DISCUSSED = 20
 
 
-def handoff_meta(topic: str | None) -> dict[str, Any]:
-    """The one place this responder hands the conversation to a scripted topic (today through
-    ``Candidate.meta``; the core is moving handoffs to typed fields)."""
-    return {"requested_topic": topic} if topic else {}
+def handoff_to(topic: str | None) -> Handoff | None:
+    """The one place this responder hands the conversation to a scripted topic: the topic that
+    claims the entity's topic ("music") opens, or resumes, in the prompt phase."""
+    return Handoff(requested=topic) if topic else None
 
 
 def fact_key(fact: str) -> str:
@@ -66,9 +65,13 @@ def fact_clause(fact: str) -> str:
     return fact[0].lower() + fact[1:] if first.lower() in _LOWERABLE and first[1:].islower() else fact
 
 
-def title_fields(title: str) -> dict[str, str]:
-    mid = "the" + title[3:] if title.startswith("The ") else title
-    return {"title": mid, "Title": title}
+def title_fields(entity: StoredEntity, said: str | None = None) -> dict[str, str]:
+    """How to name it: a name as stored ("the Beatles" mid-sentence), a common noun as the user
+    said it ("bees", not "Honey bee")."""
+    if entity.generic and said:
+        return {"title": said.lower(), "Title": said[:1].upper() + said[1:].lower()}
+    title = entity.title
+    return {"title": "the" + title[3:] if title.startswith("The ") else title, "Title": title}
 
 
 @responders.register("knowledge")
@@ -85,6 +88,7 @@ class KnowledgeResponder(Responder):
         try:
             self.questions = QuestionReader(data["questions"], where)
             self.focus = [p for p in data["concept_focus"]["patterns"]]
+            self.agreeing = frozenset(data["agreeing"]["words"])
             tuning = data.get("tuning", {})
         except KeyError as exc:
             raise ConfigError(f"{where}: missing {exc}") from None
@@ -93,7 +97,6 @@ class KnowledgeResponder(Responder):
         self.min_score = float(self.config.get("min_link_score", tuning.get("min_link_score", 0.9)))
         self.echo_overlap = float(tuning.get("echo_overlap", 0.6))
         self.function_words = self.knowledge.linker.function_words
-        self.reading = understanding()
 
     # -- the turn --------------------------------------------------------------------------------
     def respond(self, ctx: TurnContext) -> Returned:
@@ -134,7 +137,7 @@ class KnowledgeResponder(Responder):
     # -- sharing ---------------------------------------------------------------------------------
     def _introduce(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity, linked: LinkedEntity) -> Returned:
         fact = self._fresh_facts(entity, private, ctx.annotations.text)[0]
-        private.update(entity=entity.id, facts_on_entity=0)
+        private.update(entity=entity.id, facts_on_entity=0, said_as=linked.span)
         private["discussed"] = [*[d for d in private["discussed"] if d != entity.id], entity.id][-MAX_DISCUSSED:]
         lead = self._fact_line(ctx, private, "share_first", entity, fact)
         follow = self._follow(ctx, private, entity)
@@ -150,25 +153,27 @@ class KnowledgeResponder(Responder):
         words = len(normalise(ann.text).split())
         if ann.is_question and not ann.is_yes_no_question:
             return None  # a question we could not read as factual: someone else answers it
-        engaged = not (ann.is_no or ann.is_backchannel or self.reading.is_unsure(ann.text)
-                       or (words <= self.short_reply and not ann.is_yes))
+        agrees = ann.is_yes or normalise(ann.text) in self.agreeing
+        engaged = agrees or not (ann.is_no or ann.is_backchannel or ann.reading.unsure or words <= self.short_reply)
         fresh = self._fresh_facts(entity, private, ann.text)
         if not engaged:
             return self._handback(ctx, private, entity, "move_on")
         if not fresh or int(private.get("facts_on_entity", 0)) >= self.max_facts:
             return self._handback(ctx, private, entity, "handback")
         parts: list[Said | None] = []
-        if words > self.short_reply and not ann.is_yes:
+        if words > self.short_reply and not agrees:
             parts.append(choose(self.lines["acknowledge"], "acknowledge", ctx, private))
         parts.append(self._fact_line(ctx, private, "share_more", entity, fresh[0]))
         parts.append(self._follow(ctx, private, entity))
         return self._candidate(parts, Priority.STRONG_CONTINUE, ctx, private, entity, kind="more")
 
     def _handback(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity, slot: str) -> Candidate:
-        line = choose(self.lines[slot], slot, ctx, private, **title_fields(entity.title))
+        line = choose(self.lines[slot], slot, ctx, private, **title_fields(entity, private.get("said_as")))
         private.pop("entity", None)
-        return build([line], Priority.STRONG_CONTINUE, needs_prompt=True, topic=ctx.state.current_topic,
-                     entity=entity.title, state=private, meta={"kind": slot, "entity_id": entity.id, **handoff_meta(entity.topic)})
+        private.pop("said_as", None)
+        return build([line], Priority.STRONG_CONTINUE, needs_prompt=True, handoff=handoff_to(entity.topic),
+                     topic=ctx.state.current_topic, entity=entity.title, state=private,
+                     meta={"kind": slot, "entity_id": entity.id})
 
     def _follow(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity) -> Said | None:
         """After a fact: alternately a question and the bot's own take (initiative: not always a question)."""
@@ -176,13 +181,13 @@ class KnowledgeResponder(Responder):
         private["follows"] = count + 1
         kind = "question" if count % 2 == 0 else "opinion"
         slot = f"{kind}_{entity.topic}" if f"{kind}_{entity.topic}" in self.lines else f"{kind}_any"
-        return choose(self.lines[slot], slot, ctx, private, **title_fields(entity.title))
+        return choose(self.lines[slot], slot, ctx, private, **title_fields(entity, private.get("said_as")))
 
     def _fact_line(self, ctx: TurnContext, private: dict[str, Any], slot: str, entity: StoredEntity, fact: str) -> Said:
         private["said"] = [*private["said"], fact_key(fact)]
         private["facts_on_entity"] = int(private.get("facts_on_entity", 0)) + 1
         return choose(self.lines[slot], slot, ctx, private, fact=fact, fact_clause=fact_clause(fact),
-                      **title_fields(entity.title))
+                      **title_fields(entity, private.get("said_as")))
 
     def _fresh_facts(self, entity: StoredEntity, private: dict[str, Any], user_text: str) -> list[str]:
         """Facts not said yet, nor just said by the user; the more surprising ones (not the
@@ -274,7 +279,7 @@ class KnowledgeResponder(Responder):
         return candidate
 
     def _answered(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity, fact: str, slot: str) -> Candidate:
-        private.update(entity=entity.id, facts_on_entity=0)
+        private.update(entity=entity.id, facts_on_entity=0, said_as=entity.title)
         private["discussed"] = [*[d for d in private["discussed"] if d != entity.id], entity.id][-MAX_DISCUSSED:]
         line = self._fact_line(ctx, private, slot, entity, fact)
         return build([line], Priority.STRONG_CONTINUE, needs_prompt=True, topic=ctx.state.current_topic,
