@@ -100,6 +100,10 @@ from chirpy.server.cli import serve  # noqa: E402
 
 cli.add_command(serve)
 
+from knowledge.cli import knowledge_group  # noqa: E402
+
+cli.add_command(knowledge_group)
+
 
 def main() -> None:
     cli()
