@@ -28,8 +28,23 @@ class ChirpyGroup(click.Group):
             sys.exit(2)
 
 
+_SETTINGS = "chirpy.settings"  # click context meta key: config overrides collected from shared options
+
+
+def _setting(dotted: str) -> Any:
+    """A click callback that records an option's value as a config override for ``build_bot``."""
+    def remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is not None:
+            ctx.meta.setdefault(_SETTINGS, {})[dotted] = value
+        return value
+    return remember
+
+
 def config_options(func: Any) -> Any:
-    """The options every bot-driving command shares: config file, log database, seed, arms."""
+    """The options every bot-driving command shares: config file, log database, seed, arms, knowledge store."""
+    func = click.option("--knowledge", type=click.Path(), default=None, metavar="DIR", expose_value=False,
+                        callback=_setting("knowledge.path"),
+                        help="Knowledge store folder (chirpy knowledge build); overrides [knowledge] path.")(func)
     func = click.option("--arm", "arms", multiple=True, metavar="EXPERIMENT=ARM",
                         help="Force an experiment arm (repeatable).")(func)
     func = click.option("--seed", type=int, default=None, help="Seed for arms and phrasing choices.")(func)
@@ -46,7 +61,8 @@ def build_bot(config_path: str | None, db: str | None, seed: int | None, arms: t
     from chirpy.config import Config
     from chirpy.experiments import parse_arm_overrides
 
-    settings = dict(overrides or {})
+    context = click.get_current_context(silent=True)
+    settings = {**(context.meta.get(_SETTINGS, {}) if context else {}), **(overrides or {})}
     if db is not None:
         settings["bot.db"] = db
     if seed is not None:
