@@ -19,6 +19,7 @@ from knowledge.linker import EntityLinker
 from knowledge.store import KnowledgeStore, store_file
 
 _lock = threading.Lock()
+_reported: set[str] = set()  # store locations whose failure was already reported at start-up
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,19 @@ def open_knowledge(section: dict[str, Any]) -> Knowledge:
         with _lock:
             return _open(str(store_location(section).resolve()))
     except KnowledgeStoreError as exc:
+        with _lock:
+            _reported.add(_where(section))
         raise ComponentUnavailable(str(exc)) from None
+
+
+def already_reported(section: dict[str, Any]) -> bool:
+    """Did opening this store fail already (so a second part need not say so again)?"""
+    with _lock:
+        return _where(section) in _reported
+
+
+def _where(section: dict[str, Any]) -> str:
+    return str(section.get("path", "") or "<starter>")
 
 
 @functools.lru_cache(maxsize=8)

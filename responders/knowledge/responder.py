@@ -225,6 +225,10 @@ class KnowledgeResponder(Responder):
         found = self._find_answer(ctx, private, question, entities)
         if found is not None:
             return self._answered(ctx, private, *found, "answer")
+        if self._find_answer(ctx, {**private, "said": []}, question, entities) is not None:
+            line = choose(self.lines["mentioned"], "mentioned", ctx, private)  # we said it already: say so
+            return build([line], Priority.STRONG_CONTINUE, needs_prompt=True, topic=ctx.state.current_topic, state=private,
+                         meta={"kind": "mentioned"})
         if question.quiz:
             return None  # "do you know who ...": the reaction's "no idea, tell me!" lets the user answer
         return self._unknown(ctx, private, question, about=False)
