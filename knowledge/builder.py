@@ -8,23 +8,29 @@ away on failure anyway); the name index is sorted once at the end.
 
 from __future__ import annotations
 
+import itertools
 import json
+import multiprocessing
 import os
 import sqlite3
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from knowledge.commonness import zipf_lookup
-from knowledge.entry import SourceEntity
+from knowledge.entry import RawRecord, SourceEntity
 from knowledge.errors import KnowledgeInputError
 from knowledge.schema import CREATE, FINISH, FORMAT_VERSION, STORE_FILE
-from knowledge.shaping import Shaper, slug
+from knowledge.sources import decode
+from knowledge.shaping import ShapedEntity, Shaper, slug
 from knowledge.topics import topic_guesser
 
 BATCH = 5000
+# Shaping (sentence splitting, names, topics) is pure Python and most of the work: with more input
+# than one batch it runs in worker processes while this one writes SQLite.
+WORKERS = min(2, os.cpu_count() or 1)
 # Keep at most this many entities per name: "john smith" may name hundreds of people; the linker
 # only ever needs the most popular few (and the conversation's own, which are popular enough).
 MAX_PER_NAME = 40
@@ -44,7 +50,7 @@ class BuildReport:
 
 
 def build_store(
-    sources: Iterable[SourceEntity], out_dir: str | Path, *, source_label: str = "",
+    sources: Iterable[SourceEntity | RawRecord], out_dir: str | Path, *, source_label: str = "",
     advance: Callable[[int], None] = lambda n: None,
 ) -> BuildReport:
     """Build ``out_dir/knowledge.db`` from records; the old store (if any) stays until the new one is whole."""
@@ -69,38 +75,42 @@ def build_store(
     return BuildReport(final, entities, names, skipped, time.perf_counter() - started)
 
 
-def _write(path: Path, sources: Iterable[SourceEntity], label: str, advance: Callable[[int], None]) -> tuple[int, int, int]:
+def _write(path: Path, sources: Iterable[SourceEntity | RawRecord], label: str, advance: Callable[[int], None]) -> tuple[int, int, int]:
     db = sqlite3.connect(path, isolation_level=None)
+    pool = None
     try:
         for pragma in ("journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE", "temp_store = MEMORY",
                        "cache_size = -200000", "page_size = 8192"):
             db.execute(f"PRAGMA {pragma}")
         db.executescript(CREATE)
-        shaper = Shaper(topic_guesser(), zipf_lookup())
         ids: set[str] = set()
         entities: list[tuple] = []
         aliases: list[tuple] = []
-        texts: list[tuple] = []
         count = skipped = 0
         max_popularity = 0.0
+        batches = _batched(iter(sources), BATCH)
+        first = next(batches, [])
+        if len(first) < BATCH or WORKERS < 2:
+            shaped_batches: Iterator[list[tuple[ShapedEntity, str] | None]] = map(_shape_batch, itertools.chain([first], batches))
+        else:
+            _shaper()  # load the word and topic tables once, before the workers fork
+            pool = multiprocessing.get_context("fork").Pool(WORKERS)
+            shaped_batches = pool.imap(_shape_batch, itertools.chain([first], batches))
         db.execute("BEGIN")
-        for source in sources:
-            entity_id = _unique(source.source_id or slug(source.title), ids)
-            shaped = shaper.shape(source, entity_id)
-            if shaped is None:
-                skipped += 1
-                advance(1)
-                continue
-            count += 1
-            ids.add(entity_id)
-            max_popularity = max(max_popularity, shaped.popularity)
-            entities.append((count, shaped.id, shaped.title, shaped.description, json.dumps(shaped.facts, ensure_ascii=False),
-                             shaped.topic, shaped.popularity, int(shaped.generic)))
-            aliases.extend((name, count, kind, int(common)) for name, (kind, common) in shaped.names.items())
-            texts.append((count, shaped.title, " ".join([shaped.description, *shaped.facts])))
-            if len(entities) >= BATCH:
-                advance(_flush(db, entities, aliases, texts))
-        advance(_flush(db, entities, aliases, texts))
+        for batch in shaped_batches:
+            for item in batch:
+                if item is None:
+                    skipped += 1
+                    continue
+                shaped, facts_json = item
+                count += 1
+                shaped.id = _unique(shaped.id, ids)
+                ids.add(shaped.id)
+                max_popularity = max(max_popularity, shaped.popularity)
+                entities.append((count, shaped.id, shaped.title, shaped.description, facts_json, shaped.topic,
+                                 shaped.popularity, int(shaped.generic)))
+                aliases.extend((name, count, kind, int(common)) for name, (kind, common) in shaped.names.items())
+            advance(_flush(db, entities, aliases) + batch.count(None))
         if count == 0:
             raise KnowledgeInputError(f"{label or 'input'}: no entities with usable text")
         for statement in FINISH.split(";"):
@@ -115,6 +125,9 @@ def _write(path: Path, sources: Iterable[SourceEntity], label: str, advance: Cal
             WHERE position <= {MAX_PER_NAME} ORDER BY name, entity""")
         names = db.execute("SELECT count(*) FROM aliases").fetchone()[0]
         db.execute("DROP TABLE alias_stage")
+        # The full-text index in one statement (no per-row round trips); the facts' JSON punctuation
+        # is only separators to the tokenizer.
+        db.execute("INSERT INTO entity_text (rowid, title, body) SELECT rowid, title, description || ' ' || facts FROM entities")
         db.execute("INSERT INTO entity_text(entity_text) VALUES ('optimize')")
         meta = {"format_version": FORMAT_VERSION, "entities": count, "max_popularity": max_popularity,
                 "source": label, "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
@@ -122,19 +135,44 @@ def _write(path: Path, sources: Iterable[SourceEntity], label: str, advance: Cal
         db.execute("COMMIT")
         db.execute("ANALYZE")
     finally:
+        if pool is not None:
+            pool.terminate()
         db.close()
     return count, names, skipped
 
 
-def _flush(db: sqlite3.Connection, entities: list[tuple], aliases: list[tuple], texts: list[tuple]) -> int:
+_SHAPER: list[Shaper] = []  # one per process (the workers build theirs on first use, or inherit it)
+
+
+def _shaper() -> Shaper:
+    if not _SHAPER:
+        _SHAPER.append(Shaper(topic_guesser(), zipf_lookup()))
+    return _SHAPER[0]
+
+
+def _shape_batch(batch: list[SourceEntity | RawRecord]) -> list[tuple[ShapedEntity, str] | None]:
+    """Decode and shape a batch (in a worker): each entity with its facts as JSON, ready to insert."""
+    shaper = _shaper()
+    shaped: list[tuple[ShapedEntity, str] | None] = []
+    for record in batch:
+        source = decode(record)
+        entity = shaper.shape(source, source.source_id or slug(source.title))
+        shaped.append((entity, entity.facts_json) if entity is not None else None)
+    return shaped
+
+
+def _batched(items: Iterator[SourceEntity | RawRecord], size: int) -> Iterator[list[SourceEntity | RawRecord]]:
+    while batch := list(itertools.islice(items, size)):
+        yield batch
+
+
+def _flush(db: sqlite3.Connection, entities: list[tuple], aliases: list[tuple]) -> int:
     """Insert a batch; returns how many entities it held."""
     n = len(entities)
     db.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?)", entities)
     db.executemany("INSERT INTO alias_stage VALUES (?, ?, ?, ?)", aliases)
-    db.executemany("INSERT INTO entity_text (rowid, title, body) VALUES (?, ?, ?)", texts)
     entities.clear()
     aliases.clear()
-    texts.clear()
     return n
 
 

@@ -21,6 +21,14 @@ class SourceEntity:
 
 
 @dataclass(frozen=True)
+class RawRecord:
+    """A JSONL line not decoded yet (decoding happens in the builder's worker processes)."""
+
+    where: str  # "file:row"
+    text: str
+
+
+@dataclass(frozen=True)
 class StoredEntity:
     """An entity as the store returns it."""
 

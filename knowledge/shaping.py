@@ -4,6 +4,7 @@ at all ("Radiohead") or a common noun ("Dog")."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -33,6 +34,10 @@ class ShapedEntity:
     popularity: float
     generic: bool
     names: dict[str, tuple[int, bool]]  # name key -> (kind, common)
+
+    @property
+    def facts_json(self) -> str:
+        return json.dumps(self.facts, ensure_ascii=False)
 
 
 def split_title(title: str) -> tuple[str, str | None]:

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
-from knowledge.entry import SourceEntity
+from knowledge.entry import RawRecord, SourceEntity
 from knowledge.errors import KnowledgeInputError
 
 FORMATS = ("auto", "jsonl", "parquet")
@@ -50,25 +50,32 @@ def count_records(files: list[tuple[Path, str]]) -> int:
     return total
 
 
-def read_sources(files: list[tuple[Path, str]]) -> Iterator[SourceEntity]:
+def read_sources(files: list[tuple[Path, str]]) -> Iterator[SourceEntity | RawRecord]:
+    """Every record of the inputs, in order. JSONL lines come unparsed (``RawRecord``): the
+    builder's worker processes decode them (``decode``), so parsing runs in parallel too."""
     for path, fmt in files:
         yield from (read_parquet(path) if fmt == "parquet" else read_jsonl(path))
 
 
+def decode(record: SourceEntity | RawRecord) -> SourceEntity:
+    """A record as an entity; a malformed JSONL line raises ``KnowledgeInputError`` naming its row."""
+    if isinstance(record, SourceEntity):
+        return record
+    try:
+        item = json.loads(record.text)
+    except json.JSONDecodeError as exc:
+        raise KnowledgeInputError(f"{record.where}: not valid JSON ({exc.msg})") from None
+    return _jsonl_entity(item, record.where)
+
+
 # -- JSONL ----------------------------------------------------------------------------------------
-def read_jsonl(path: Path) -> Iterator[SourceEntity]:
-    """``{"title", "text", "aliases"?, "topic"?, "popularity"?, "generic"?, "id"?}`` per line."""
+def read_jsonl(path: Path) -> Iterator[RawRecord]:
+    """``{"title", "text", "aliases"?, "topic"?, "popularity"?, "generic"?, "id"?}`` per line (see ``decode``)."""
     with _open_text(path) as handle:
         try:
             for lineno, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                where = f"{path}:{lineno}"
-                try:
-                    item = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise KnowledgeInputError(f"{where}: not valid JSON ({exc.msg})") from None
-                yield _jsonl_entity(item, where)
+                if line.strip():
+                    yield RawRecord(f"{path}:{lineno}", line)
         except UnicodeDecodeError:
             raise KnowledgeInputError(f"{path}: not UTF-8 text (is it a parquet file? pass --format parquet)") from None
 

@@ -116,3 +116,21 @@ def test_the_cli_builds_and_reports_bad_input_in_one_line(tmp_path: Path, entiti
     assert len(lines) == 1 and lines[0].startswith("error:") and "nope.jsonl" in lines[0]
     linked = runner.invoke(cli, ["knowledge", "link", "i love the zorblats", "--knowledge", str(tmp_path / "out")])
     assert linked.exit_code == 0 and "The Zorblat Quintet" in linked.output and "lighthouse" in linked.output
+
+
+def test_a_large_input_is_shaped_in_worker_processes_with_the_same_result(tmp_path: Path, entities, write_jsonl,
+                                                                          monkeypatch) -> None:
+    import knowledge.builder as builder
+
+    source = write_jsonl(tmp_path / "in.jsonl", entities)
+    single = build(source, tmp_path / "single")
+    monkeypatch.setattr(builder, "BATCH", 2)  # several batches: the worker pool takes over
+    monkeypatch.setattr(builder, "WORKERS", 2)
+    pooled = build(source, tmp_path / "pooled")
+    assert (pooled.entities, pooled.names) == (single.entities, single.names)
+    a, b = KnowledgeStore(tmp_path / "single"), KnowledgeStore(tmp_path / "pooled")
+    assert all(a.get(e) == b.get(e) for e in ("the-zorblat-quintet", "mercury-band", "friends"))
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("".join(json.dumps(e) + "\n" for e in entities[:4]) + "{oops\n", encoding="utf-8")
+    with pytest.raises(KnowledgeInputError, match=r"bad\.jsonl:5: not valid JSON"):
+        build(bad, tmp_path / "bad-out")  # the worker's error names the row, and reaches the caller
