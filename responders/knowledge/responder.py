@@ -65,6 +65,15 @@ def fact_clause(fact: str) -> str:
     return fact[0].lower() + fact[1:] if first.lower() in _LOWERABLE and first[1:].islower() else fact
 
 
+def reads_as_clause(fact: str, entity: StoredEntity) -> bool:
+    """Can the fact follow "I read that ..."? When it opens with a lowerable word ("the band ..."),
+    a number, or the entity's own name ("Radiohead formed ...")."""
+    first = fact.split(" ", 1)[0].strip(",;:")
+    if first.lower() in _LOWERABLE or first[:1].isdigit():
+        return True
+    return first.lower() in {w.lower().strip(",.") for w in entity.title.split()}
+
+
 def title_fields(entity: StoredEntity, said: str | None = None) -> dict[str, str]:
     """How to name it: a name as stored ("the Beatles" mid-sentence), a common noun as the user
     said it ("bees", not "Honey bee")."""
@@ -111,8 +120,9 @@ class KnowledgeResponder(Responder):
         talkable = self._talkable(ctx, private)
         if talkable is not None and talkable[0].id != private.get("entity"):
             return self._introduce(ctx, private, *talkable)
-        if private.get("entity") and ctx.state.active_responder == self.name:
-            return self._continue(ctx, private)
+        moved_on = any(link.id != private.get("entity") for link in ctx.annotations.linked_entities) and talkable is None
+        if private.get("entity") and ctx.state.active_responder == self.name and not moved_on:
+            return self._continue(ctx, private)  # (they named something else in passing: let them lead)
         return None
 
     def _talkable(self, ctx: TurnContext, private: dict[str, Any]) -> tuple[StoredEntity, LinkedEntity] | None:
@@ -124,22 +134,24 @@ class KnowledgeResponder(Responder):
             entity = self.knowledge.store.get(linked.id)
             if entity is None:
                 continue
-            if entity.generic and not self._about(lowered, linked.span):
+            if entity.generic and not self.is_about(lowered, linked.span):
                 continue  # "i have to walk my dog": dogs in passing, not a topic
             if self._fresh_facts(entity, private, ctx.annotations.text):
                 return entity, linked
         return None
 
-    def _about(self, lowered: str, span: str) -> bool:
+    def is_about(self, lowered: str, span: str) -> bool:
+        """Is the utterance about this everyday thing ("i love bees"), not naming it in passing?"""
         words = re.escape(normalise(span))
         return any(re.search(p.replace("{span}", words), lowered) for p in self.focus)
 
     # -- sharing ---------------------------------------------------------------------------------
     def _introduce(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity, linked: LinkedEntity) -> Returned:
         fact = self._fresh_facts(entity, private, ctx.annotations.text)[0]
+        again = entity.id in private["discussed"]  # back to something we talked about: no "Oh, X?" a second time
         private.update(entity=entity.id, facts_on_entity=0, said_as=linked.span)
         private["discussed"] = [*[d for d in private["discussed"] if d != entity.id], entity.id][-MAX_DISCUSSED:]
-        lead = self._fact_line(ctx, private, "share_first", entity, fact)
+        lead = self._fact_line(ctx, private, "share_more" if again else "share_first", entity, fact)
         follow = self._follow(ctx, private, entity)
         long_statement = len(ctx.annotations.text.split()) > 4 or ctx.state.active_responder == self.name
         priority = Priority.STRONG_CONTINUE if long_statement else Priority.WEAK_CONTINUE
@@ -186,6 +198,8 @@ class KnowledgeResponder(Responder):
     def _fact_line(self, ctx: TurnContext, private: dict[str, Any], slot: str, entity: StoredEntity, fact: str) -> Said:
         private["said"] = [*private["said"], fact_key(fact)]
         private["facts_on_entity"] = int(private.get("facts_on_entity", 0)) + 1
+        if not reads_as_clause(fact, entity) and f"{slot}_plain" in self.lines:
+            slot = f"{slot}_plain"  # "Unqualified, the word ..." cannot follow "I read that"
         return choose(self.lines[slot], slot, ctx, private, fact=fact, fact_clause=fact_clause(fact),
                       **title_fields(entity, private.get("said_as")))
 
