@@ -73,8 +73,10 @@ class QuestionReader:
 
 
 def stem(word: str) -> str:
+    """A crude stem, the same for a question and its answer: "invented"/"inventing" -> "inven"."""
     word = word.lower()
-    return _IRREGULAR.get(word, word[:5] if len(word) > 5 else word.rstrip("s") if len(word) > 3 else word)
+    word = _IRREGULAR.get(word, word)
+    return word[:5] if len(word) > 5 else word.rstrip("s") if len(word) > 3 else word
 
 
 def content_stems(text: str, function_words: frozenset[str]) -> set[str]:

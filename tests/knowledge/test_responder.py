@@ -140,3 +140,15 @@ def test_the_starter_store_is_built_once_and_knows_what_the_scripts_mention(tmp_
                  "inception", "iceland", "kyoto", "the little prince", "charlotte's web", "bojack horseman",
                  "ella fitzgerald", "lebron james", "the lakers", "golden retrievers", "minecraft", "sushi"]:
         assert linker.link(f"what about {said}"), said
+
+
+def test_the_default_bot_answers_from_the_starter_store(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CHIRPY_CACHE_DIR", str(tmp_path / "cache"))
+    bot = Bot(Config.from_dict({"bot": {"db": str(tmp_path / "log.db"), "seed": 0},
+                                "responders": {"neural": {"model": ""}}}))
+    try:
+        telephone, world_cup = converse(bot, "do you know who invented the telephone", "who won the world cup in 2018")
+    finally:
+        bot.close()
+    assert telephone.response.responder == "knowledge" and "Alexander Graham Bell" in telephone.text
+    assert world_cup.response.responder == "knowledge" and "France" in world_cup.text
