@@ -17,6 +17,7 @@ from typing import Any
 
 from chirpy.annotations import LinkedEntity
 from chirpy.content import load_content
+from chirpy.errors import ConfigError
 from knowledge.schema import ALIAS, PARTIAL, TITLE
 from knowledge.store import KnowledgeStore, NameHit
 from knowledge.text import LEADING_ARTICLES, singular_forms, tokens
@@ -38,19 +39,21 @@ class ConversationContext:
 
 @dataclass(frozen=True)
 class LinkWeights:
-    title: float = 1.0
-    alias: float = 0.9
-    partial: float = 0.55
-    extra_word: float = 0.15
-    plural: float = -0.05
-    popularity: float = 0.4
-    discussed: float = 0.8
-    same_topic: float = 0.3
-    covered_topic: float = 0.1
-    cue: float = 0.2
-    everyday: float = -0.8
-    capitalised: float = 0.2
-    threshold: float = 0.75
+    """Scoring weights, from ``content/linking.toml`` [weights] (where each is explained)."""
+
+    title: float
+    alias: float
+    partial: float
+    extra_word: float
+    plural: float
+    popularity: float
+    discussed: float
+    same_topic: float
+    covered_topic: float
+    cue: float
+    everyday: float
+    capitalised: float
+    threshold: float
 
 
 @dataclass
@@ -75,7 +78,10 @@ class EntityLinker:
         data = load_content(content, CONTENT.parent)
         self.function_words = frozenset(data["function_words"])
         self.cues = {topic: frozenset(words) for topic, words in data.get("cues", {}).items()}
-        self.weights = LinkWeights(**{**data.get("weights", {}), **(weights or {})})
+        try:
+            self.weights = LinkWeights(**{**data["weights"], **(weights or {})})
+        except (KeyError, TypeError) as exc:
+            raise ConfigError(f"{content} [weights]: {exc}") from None
         self._kind_weight = {TITLE: self.weights.title, ALIAS: self.weights.alias, PARTIAL: self.weights.partial}
 
     def link(self, text: str, context: ConversationContext | None = None, limit: int = 5) -> list[LinkedEntity]:
