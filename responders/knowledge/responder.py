@@ -149,8 +149,7 @@ class KnowledgeResponder(Responder):
     def _introduce(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity, linked: LinkedEntity) -> Returned:
         fact = self._fresh_facts(entity, private, ctx.annotations.text)[0]
         again = entity.id in private["discussed"]  # back to something we talked about: no "Oh, X?" a second time
-        private.update(entity=entity.id, facts_on_entity=0, said_as=linked.span)
-        private["discussed"] = [*[d for d in private["discussed"] if d != entity.id], entity.id][-MAX_DISCUSSED:]
+        self._remember(private, entity, linked.span)
         lead = self._fact_line(ctx, private, "share_more" if again else "share_first", entity, fact)
         follow = self._follow(ctx, private, entity)
         long_statement = len(ctx.annotations.text.split()) > 4 or ctx.state.active_responder == self.name
@@ -178,6 +177,12 @@ class KnowledgeResponder(Responder):
         parts.append(self._fact_line(ctx, private, "share_more", entity, fresh[0]))
         parts.append(self._follow(ctx, private, entity))
         return self._candidate(parts, Priority.STRONG_CONTINUE, ctx, private, entity, kind="more")
+
+    @staticmethod
+    def _remember(private: dict[str, Any], entity: StoredEntity, said_as: str) -> None:
+        """This entity is now the one under discussion (and, for the linker, discussed)."""
+        private.update(entity=entity.id, facts_on_entity=0, said_as=said_as)
+        private["discussed"] = [*[d for d in private["discussed"] if d != entity.id], entity.id][-MAX_DISCUSSED:]
 
     def _handback(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity, slot: str) -> Candidate:
         line = choose(self.lines[slot], slot, ctx, private, **title_fields(entity, private.get("said_as")))
@@ -297,8 +302,7 @@ class KnowledgeResponder(Responder):
         return candidate
 
     def _answered(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity, fact: str, slot: str) -> Candidate:
-        private.update(entity=entity.id, facts_on_entity=0, said_as=entity.title)
-        private["discussed"] = [*[d for d in private["discussed"] if d != entity.id], entity.id][-MAX_DISCUSSED:]
+        self._remember(private, entity, entity.title)
         line = self._fact_line(ctx, private, slot, entity, fact)
         return build([line], Priority.STRONG_CONTINUE, needs_prompt=True, topic=ctx.state.current_topic,
                      entity=entity.title, state=private, meta={"kind": slot, "entity_id": entity.id})
