@@ -8,7 +8,8 @@ conversations (agent_1 is the user) through the shipped scripted bot with that s
   turns whose text contains an entity's title as whole words, a reference independent of the linker)
 - answered: share of those turns whose bot reply holds a fact about (one of) the linked entities,
   over all linked mentions, and over the mentions that bring something up: a named entity, or an
-  everyday concept the utterance is about ("i love dogs"; not "my dog is asleep") — the responder
+  everyday concept the utterance is about ("i love dogs", "did you know dogs ..."; not "my dog is
+  asleep"; the responder's own ``brings_up``) — the responder
   leaves concepts in passing alone on purpose; and how many unanswered ones had no unsaid fact left
 - facts repeated within a conversation (target 0)
 
@@ -111,9 +112,8 @@ def main() -> None:
         answered, repeated, spoken_by_conversation = [], 0, {}
         examples = []
         responder = bot.responders["knowledge"]
-        brought_up = [t for t in mentioned if any(
-            not (e := knowledge.store.get(l.id)).generic or responder.is_about(t.annotations.text.lower(), l.span)
-            for l in t.annotations.linked_entities)]
+        brought_up = [t for t in mentioned if any(responder.brings_up(t.annotations, link, knowledge.store.get(link.id))
+                                                  for link in t.annotations.linked_entities)]
         for t in user_turns:
             said = spoken_by_conversation.setdefault(t.conversation_id, [])
             facts = []

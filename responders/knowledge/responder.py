@@ -29,7 +29,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from chirpy.annotations import LinkedEntity
+from chirpy.annotations import Annotations, LinkedEntity
 from chirpy.content import load_content, normalise
 from chirpy.errors import ConfigError
 from chirpy.registry import responders
@@ -127,22 +127,22 @@ class KnowledgeResponder(Responder):
 
     def _talkable(self, ctx: TurnContext, private: dict[str, Any]) -> tuple[StoredEntity, LinkedEntity] | None:
         """The best linked entity worth a fact: a name, or a concept the utterance is about."""
-        lowered = normalise(ctx.annotations.text)
         for linked in ctx.annotations.linked_entities:
             if linked.score < self.min_score and linked.id not in private["discussed"]:
                 continue
             entity = self.knowledge.store.get(linked.id)
-            if entity is None:
+            if entity is None or not self.brings_up(ctx.annotations, linked, entity):
                 continue
-            if entity.generic and not self.is_about(lowered, linked.span):
-                continue  # "i have to walk my dog": dogs in passing, not a topic
             if self._fresh_facts(entity, private, ctx.annotations.text):
                 return entity, linked
         return None
 
-    def is_about(self, lowered: str, span: str) -> bool:
-        """Is the utterance about this everyday thing ("i love bees"), not naming it in passing?"""
-        words = re.escape(normalise(span))
+    def brings_up(self, ann: Annotations, linked: LinkedEntity, entity: StoredEntity) -> bool:
+        """Does the user bring this up? A name, yes; an everyday thing only when the utterance is
+        about it ("i love bees", "did you know bees ...") — not "i have to walk my dog"."""
+        if not entity.generic or ann.reading.shares_fact:
+            return True
+        lowered, words = normalise(ann.text), re.escape(normalise(linked.span))
         return any(re.search(p.replace("{span}", words), lowered) for p in self.focus)
 
     # -- sharing ---------------------------------------------------------------------------------
