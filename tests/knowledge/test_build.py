@@ -134,3 +134,17 @@ def test_a_large_input_is_shaped_in_worker_processes_with_the_same_result(tmp_pa
     bad.write_text("".join(json.dumps(e) + "\n" for e in entities[:4]) + "{oops\n", encoding="utf-8")
     with pytest.raises(KnowledgeInputError, match=r"bad\.jsonl:5: not valid JSON"):
         build(bad, tmp_path / "bad-out")  # the worker's error names the row, and reaches the caller
+
+
+def test_replay_uses_the_store_given_with_knowledge(tmp_path: Path, store_dir: Path) -> None:
+    import sqlite3
+
+    recording = tmp_path / "chat.jsonl"
+    recording.write_text(json.dumps(["my name is sam", "i have been listening to the zorblat quintet all week"]) + "\n",
+                         encoding="utf-8")
+    db = tmp_path / "log.db"
+    done = CliRunner().invoke(cli, ["replay", str(recording), "--db", str(db), "--knowledge", str(store_dir),
+                                    "--no-progress"])
+    assert done.exit_code == 0, done.output
+    said = [row[0] for row in sqlite3.connect(db).execute("SELECT bot_text FROM turns ORDER BY turn_index")]
+    assert any("Quellmoor" in text or "lighthouse" in text or "kazoo" in text or "1987" in text for text in said), said
