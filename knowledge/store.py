@@ -5,6 +5,7 @@ a lookup needs, so a million-entity store costs a few megabytes of memory per th
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -127,8 +128,6 @@ class KnowledgeStore:
 
     def popularity_share(self, popularity: float) -> float:
         """0..1 on a log scale, so one huge value does not flatten the rest."""
-        import math
-
         if self.max_popularity <= 0:
             return 0.0
         return math.log1p(popularity) / math.log1p(self.max_popularity)
