@@ -79,22 +79,27 @@ class Shaper:
 
     @staticmethod
     def _generic(title: str, text: str, topic: str | None) -> bool:
-        """A common noun shows up in lowercase in its own text ("The dog is ..."); a name does not."""
-        if topic in NAMED_TOPICS or not title[:1].isupper():
+        """A common noun shows up in lowercase in its own text ("The dog is ..."); a name does not.
+        A work's text may use its title as a word ("Friends ... about six friends"), so there the
+        text must open with it as a noun ("A guitar is ...") or use it in lowercase twice."""
+        if not title[:1].isupper():
             return False
         lowered = title[0].lower() + title[1:]
         if lowered == title or any(ch.isupper() for ch in title[1:]):
             return False
+        uses = 0
         start = text.find(lowered)
-        while start != -1:  # a whole-word, lowercase use (plural allowed): not a regex per entity (build speed)
+        while start != -1:  # whole-word, lowercase uses (plural allowed): not a regex per entity (build speed)
             end = start + len(lowered)
             before_ok = start == 0 or not text[start - 1].isalnum()
             tail = text[end:end + 3]
             after_ok = not tail[:1].isalnum() or tail[:1] == "s" and not tail[1:2].isalnum() or tail[:2] == "es" and not tail[2:3].isalnum()
-            if before_ok and after_ok:
-                return True
+            uses += before_ok and after_ok
             start = text.find(lowered, end)
-        return False
+        if topic not in NAMED_TOPICS:
+            return uses > 0
+        opens_as_noun = text.lower().startswith((f"a {lowered}", f"an {lowered}", f"the {lowered}"))
+        return opens_as_noun or uses >= 2
 
     def _names(self, title: str, source: SourceEntity, text: str, generic: bool, topic: str | None) -> dict[str, tuple[int, bool]]:
         names: dict[str, tuple[int, bool]] = {}

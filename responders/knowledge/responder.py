@@ -104,7 +104,7 @@ class KnowledgeResponder(Responder):
         self.max_facts = int(self.config.get("max_facts_per_entity", tuning.get("max_facts_per_entity", 3)))
         self.short_reply = int(self.config.get("short_reply_words", tuning.get("short_reply_words", 3)))
         self.min_score = float(self.config.get("min_link_score", tuning.get("min_link_score", 0.9)))
-        self.echo_overlap = float(tuning.get("echo_overlap", 0.6))
+        self.echo_overlap = float(tuning.get("echo_overlap", 0.4))
         self.function_words = self.knowledge.linker.function_words
 
     # -- the turn --------------------------------------------------------------------------------
