@@ -62,7 +62,7 @@ def fact_key(fact: str) -> str:
 def fact_clause(fact: str) -> str:
     """'The band formed in 1985.' -> 'the band formed in 1985.' (to follow 'I read that')."""
     first = fact.split(" ", 1)[0]
-    return fact[0].lower() + fact[1:] if first.lower() in _LOWERABLE and first[1:].islower() else fact
+    return fact[0].lower() + fact[1:] if first.lower() in _LOWERABLE and first[1:] == first[1:].lower() else fact
 
 
 def reads_as_clause(fact: str, entity: StoredEntity) -> bool:
@@ -117,6 +117,8 @@ class KnowledgeResponder(Responder):
         question = self.questions.read(ann.text)
         if question is not None:
             return self._answer(ctx, private, question)
+        if ann.is_question and not ann.reading.shares_fact:
+            return None  # "do you like the beatles?": an opinion question the topics and the reaction answer
         talkable = self._talkable(ctx, private)
         if talkable is not None and talkable[0].id != private.get("entity"):
             return self._introduce(ctx, private, *talkable)
@@ -236,7 +238,7 @@ class KnowledgeResponder(Responder):
             if entities and self._fresh_facts(entities[0][0], private, ""):
                 return self._introduce_answer(ctx, private, entities[0])
             return self._unknown(ctx, private, question, about=True)
-        if question.kind == "describe" and entities:
+        if question.kind == "describe" and entities and self._names_only(question, entities[0][1]):
             entity = entities[0][0]
             fresh = [f for f in (entity.description, *entity.facts) if fact_key(f) not in set(private["said"])]
             if fresh:
@@ -272,17 +274,27 @@ class KnowledgeResponder(Responder):
                      entities: list[tuple[StoredEntity, LinkedEntity | None]]) -> tuple[StoredEntity, str] | None:
         named = {stem(w) for _, linked in entities if linked for w in normalise(linked.span).split()}
         stems = content_stems(question.subject, self.function_words) - named
-        pool = [entity for entity, _ in entities]
-        if not pool:
-            pool = self.knowledge.store.search(self._search_terms(question.subject), limit=5)
         said = set(private["said"])
-        best: tuple[StoredEntity, str, float] | None = None
-        for entity in pool:
-            sentences = [f for f in (entity.description, *entity.facts) if fact_key(f) not in said]
-            found = best_answer(stems, sentences, question.form, self.function_words)
-            if found and (best is None or found[1] > best[2]):
-                best = (entity, found[0], found[1])
-        return (best[0], best[1]) if best else None
+        linked = [entity for entity, _ in entities]
+        # The entities it names first; then a full-text search ("what is the capital of france" is
+        # answered by Paris, which it does not name).
+        for pool in (linked, lambda: self.knowledge.store.search(self._search_terms(question.subject), limit=5)):
+            best: tuple[StoredEntity, str, float] | None = None
+            for entity in pool() if callable(pool) else pool:
+                sentences = [f for f in (entity.description, *entity.facts) if fact_key(f) not in said]
+                found = best_answer(stems, sentences, question.form, self.function_words)
+                if found and (best is None or found[1] > best[2]):
+                    best = (entity, found[0], found[1])
+            if best:
+                return best[0], best[1]
+        return None
+
+    def _names_only(self, question: FactualQuestion, linked: LinkedEntity | None) -> bool:
+        """Does "what is X" ask what X is (not "what is the capital of X")?"""
+        if linked is None:
+            return True
+        rest = set(question.subject.split()) - set(normalise(linked.span).split()) - self.function_words
+        return not rest
 
     def _search_terms(self, subject: str) -> list[list[str]]:
         """One group per content word: the word, its stem as a prefix, its irregular base ("won": "win*")."""

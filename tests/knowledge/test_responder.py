@@ -152,3 +152,11 @@ def test_the_default_bot_answers_from_the_starter_store(tmp_path: Path, monkeypa
         bot.close()
     assert telephone.response.responder == "knowledge" and "Alexander Graham Bell" in telephone.text
     assert world_cup.response.responder == "knowledge" and "France" in world_cup.text
+
+
+def test_questions_about_something_else_than_what_it_is(knowledge_bot) -> None:
+    """"what is the X of Y" is not "what is Y"; an opinion question is left to the topics."""
+    year, liked = converse(knowledge_bot, "what is the year the first quorble cup was held",
+                           "do you like the zorblat quintet")
+    assert "1930" in year.text and "snail racing tournament" not in year.text
+    assert liked.response.responder != "knowledge"
