@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from chirpy.annotations import Annotations, LinkedEntity
-from chirpy.content import load_content, normalise
+from chirpy.content import compile_patterns, load_content, normalise
 from chirpy.errors import ConfigError
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Handoff, Priority, Responder, Returned, TurnContext
@@ -98,6 +98,7 @@ class KnowledgeResponder(Responder):
             self.questions = QuestionReader(data["questions"], where)
             self.focus = [p for p in data["concept_focus"]["patterns"]]
             self.agreeing = frozenset(data["agreeing"]["words"])
+            self.opinion_question = compile_patterns(data["questions"]["opinion"])
             tuning = data.get("tuning", {})
         except KeyError as exc:
             raise ConfigError(f"{where}: missing {exc}") from None
@@ -105,6 +106,7 @@ class KnowledgeResponder(Responder):
         self.short_reply = int(self.config.get("short_reply_words", tuning.get("short_reply_words", 3)))
         self.min_score = float(self.config.get("min_link_score", tuning.get("min_link_score", 0.9)))
         self.echo_overlap = float(tuning.get("echo_overlap", 0.4))
+        self.short_question_words = int(tuning.get("short_question_words", 10))
         self.function_words = self.knowledge.linker.function_words
 
     # -- the turn --------------------------------------------------------------------------------
@@ -117,8 +119,8 @@ class KnowledgeResponder(Responder):
         question = self.questions.read(ann.text)
         if question is not None:
             return self._answer(ctx, private, question)
-        if ann.is_question and not ann.reading.shares_fact:
-            return None  # "do you like the beatles?": an opinion question the topics and the reaction answer
+        if self.opinion_question.search(normalise(ann.text)) and len(ann.text.split()) <= self.short_question_words:
+            return None  # "do you like the beatles?": asks our taste; the topics and the reaction answer that
         talkable = self._talkable(ctx, private)
         if talkable is not None and talkable[0].id != private.get("entity"):
             return self._introduce(ctx, private, *talkable)
