@@ -95,7 +95,9 @@ def main() -> None:
         stored = knowledge.store.get(entity_id)
         titles[entity_id] = re.compile(r"\b" + re.escape(stored.title.lower()) + r"s?\b")
 
-    config = Config.from_dict({"bot": {"db": str(work / "log.db"), "seed": 0},
+    # A generous deadline: this measures what is said, not how fast (bench/turn_latency.py does that), and a
+    # busy machine must not turn answers into deadline misses.
+    config = Config.from_dict({"bot": {"db": str(work / "log.db"), "seed": 0, "deadline_seconds": 10.0},
                                "responders": {"neural": {"model": ""}}, "knowledge": {"path": str(work / "store")}})
     bot = Bot(config)
     rng = random.Random(0)
