@@ -43,6 +43,7 @@ class BuildReport:
     names: int
     skipped: int  # records with no sentence worth saying
     seconds: float
+    phases: dict[str, float]  # seconds per phase: "load" (read, shape, insert), "index" (names, full text)
 
     @property
     def rate(self) -> float:
@@ -66,16 +67,18 @@ def build_store(
     os.close(handle)
     temp = Path(temp_name)
     try:
-        entities, names, skipped = _write(temp, sources, source_label, advance)
+        entities, names, skipped, phases = _write(temp, sources, source_label, advance)
         final = out / STORE_FILE
         os.replace(temp, final)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    return BuildReport(final, entities, names, skipped, time.perf_counter() - started)
+    return BuildReport(final, entities, names, skipped, time.perf_counter() - started, phases)
 
 
-def _write(path: Path, sources: Iterable[SourceEntity | RawRecord], label: str, advance: Callable[[int], None]) -> tuple[int, int, int]:
+def _write(path: Path, sources: Iterable[SourceEntity | RawRecord], label: str,
+           advance: Callable[[int], None]) -> tuple[int, int, int, dict[str, float]]:
+    started = time.perf_counter()
     db = sqlite3.connect(path, isolation_level=None)
     pool = None
     try:
@@ -113,6 +116,7 @@ def _write(path: Path, sources: Iterable[SourceEntity | RawRecord], label: str, 
             advance(_flush(db, entities, aliases) + batch.count(None))
         if count == 0:
             raise KnowledgeInputError(f"{label or 'input'}: no entities with usable text")
+        loaded = time.perf_counter()
         for statement in FINISH.split(";"):
             if statement.strip():
                 db.execute(statement)  # not executescript: it would commit the open transaction
@@ -138,7 +142,7 @@ def _write(path: Path, sources: Iterable[SourceEntity | RawRecord], label: str, 
         if pool is not None:
             pool.terminate()
         db.close()
-    return count, names, skipped
+    return count, names, skipped, {"load": loaded - started, "index": time.perf_counter() - loaded}
 
 
 _SHAPER: list[Shaper] = []  # one per process (the workers build theirs on first use, or inherit it)
