@@ -32,6 +32,17 @@ class Entity:
 
 
 @dataclass
+class LinkedEntity:
+    """Something the user named, linked to an entity of the knowledge store (knowledge/)."""
+
+    id: str  # the store's stable id
+    title: str  # how the store names it ("Radiohead")
+    span: str  # the words the user said ("radiohead", "the zorblats")
+    topic: str | None  # the scripted topic's name where one fits (music, sports, ...)
+    score: float  # the linker's confidence; higher is better
+
+
+@dataclass
 class Annotations:
     """Fields are plain data so a turn's annotations can be logged as JSON and read back by eval."""
 
@@ -55,6 +66,7 @@ class Annotations:
     # Filled by feature annotators (classifiers/); None / empty means "not computed or nothing found".
     offense: dict[str, Any] | None = None
     dissatisfaction: list[str] = field(default_factory=list)
+    linked_entities: list[LinkedEntity] = field(default_factory=list)  # best first
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -42,6 +42,7 @@ LAST_RESORT = "Sorry, I lost my train of thought there. What would you like to t
 # The prompt phase follows the response phase; it gets what is left of the deadline, but never
 # less than this, so a slow response phase cannot leave a redirect without its new topic.
 PROMPT_PHASE_FLOOR_S = 0.2
+MAX_ENTITIES = 20  # entities remembered in the conversation state
 
 
 class Bot:
@@ -58,6 +59,8 @@ class Bot:
         self.store = store if store is not None else open_store(config, bot.get("db", "chirpy.db"))
         self.nlp = load_nlp(str(bot.get("spacy_model", "auto")))
         self.annotator = CoreAnnotator(self.nlp)
+        self.resources: dict[str, Any] = {}  # shared by the parts that declare them (Component.uses)
+        self.missing_resources: set[str] = set()
         self.responders = self._build_responders()
         self.order = list(self.responders)
         # What responders legitimately share about each other, built once: never the Bot itself.
@@ -74,14 +77,10 @@ class Bot:
         for name in self.config.responder_order:
             table = self.config.responder_config(name)
             cls = lookup(registry.responders, str(table.get("type", name)), "responder")
-            check_settings(cls, table, f"[responders.{name}]")
-            try:
-                responder = cls(table)
-            except ComponentUnavailable as exc:
-                log.warning("%s: %s — running without it", name, exc)
-                continue
-            responder.name = name
-            built[name] = responder
+            responder = self._make(name, cls, table, f"[responders.{name}]")
+            if responder is not None:
+                responder.name = name
+                built[name] = responder
         if not built:
             raise ConfigError("no responder could be started")
         return built
@@ -89,14 +88,36 @@ class Bot:
     def _build_components(self, reg: Any, key: str) -> list[tuple[str, Any]]:
         parts = []
         for name in self.config.pipeline.get(key, []):
-            cls = lookup(reg, name, key[:-1])
-            table = self.config.section(name)
-            check_settings(cls, table, f"[{name}]")
-            try:
-                parts.append((name, cls(table)))
-            except ComponentUnavailable as exc:
-                log.warning("%s: %s — running without it", name, exc)
+            part = self._make(name, lookup(reg, name, key[:-1]), self.config.section(name), f"[{name}]")
+            if part is not None:
+                parts.append((name, part))
         return parts
+
+    def _make(self, name: str, cls: type, table: dict[str, Any], where: str) -> Any:
+        """One part, with the shared resources it declares (``uses``); ``None`` when it or one of
+        them is unavailable (said once, in one line: the bot runs without it)."""
+        check_settings(cls, table, where)
+        uses = tuple(getattr(cls, "uses", ()))
+        for resource in uses:
+            if resource not in self.resources and resource not in self.missing_resources:
+                self._open_resource(resource)
+        if any(r in self.missing_resources for r in uses):
+            log.info("%s: off, %s is unavailable", name, ", ".join(r for r in uses if r in self.missing_resources))
+            return None
+        try:
+            return cls(table, resources={r: self.resources[r] for r in uses}) if uses else cls(table)
+        except ComponentUnavailable as exc:
+            log.warning("%s: %s — running without it", name, exc)
+            return None
+
+    def _open_resource(self, name: str) -> None:
+        """Open a shared resource (the knowledge store, ...) once, from its ``[NAME]`` table."""
+        factory = lookup(registry.resources, name, "resource")
+        try:
+            self.resources[name] = factory(self.config.section(name))
+        except ComponentUnavailable as exc:
+            self.missing_resources.add(name)
+            log.warning("%s: %s — running without it and the parts that use it", name, exc)
 
     def _check_requirements(self) -> None:
         """Every part finds the annotations it reads, filled before it runs, and the arms it runs are
@@ -348,6 +369,11 @@ class Bot:
                 state.responder_states[candidate.responder] = candidate.state
             if candidate is not None and candidate.topic and candidate.topic not in state.topics_covered:
                 state.topics_covered.append(candidate.topic)
+            key = candidate and (candidate.entity_id or candidate.entity)
+            if key:
+                # Bounded, most recent last: the entity linker weighs these to tell two "Mercury"s apart.
+                state.entities = [e for e in state.entities if e != key][-(MAX_ENTITIES - 1):]
+                state.entities.append(key)
         for name, update in turn.state_updates.items():
             state.responder_states[name] = update
         state.active_responder = last.responder

@@ -2,8 +2,10 @@
 
 Like Rasa's components, a part declares its settings with their defaults (``defaults``), the
 annotation fields it reads that a feature annotator must fill (``requires``), the fields it fills
-itself if it is an annotator (``provides``), and the experiments whose arms it reads
-(``experiments``). The bot checks all of it at start-up, so a typo in a setting, a missing
+itself if it is an annotator (``provides``), the experiments whose arms it reads (``experiments``)
+and the shared resources it needs (``uses``: a knowledge store, ... opened once by the bot from
+their own config table and handed to every part that names them; if one cannot open, those parts
+are off, with one line at start-up). The bot checks all of it at start-up, so a typo in a setting, a missing
 annotator or an undeclared experiment is one line before the first turn, not a silent wrong turn.
 """
 
@@ -28,9 +30,11 @@ class Component:
     requires: ClassVar[tuple[str, ...]] = ()  # annotation fields filled by a feature annotator
     provides: ClassVar[tuple[str, ...]] = ()  # annotation fields this annotator fills
     experiments: ClassVar[tuple[str, ...]] = ()  # experiments whose arms this part reads
+    uses: ClassVar[tuple[str, ...]] = ()  # shared resources (chirpy.registry.resources) it is handed
 
-    def __init__(self, config: dict[str, Any] | None = None) -> None:
+    def __init__(self, config: dict[str, Any] | None = None, resources: dict[str, Any] | None = None) -> None:
         self.config: dict[str, Any] = {**copy.deepcopy(self.defaults or {}), **(config or {})}
+        self.resources: dict[str, Any] = dict(resources or {})  # opened once by the bot, by name
 
     def check_experiments(self, experiments: dict[str, "Experiment"]) -> None:
         """Called once at start-up: refuse arms this part cannot run (raise ``ConfigError``)."""

@@ -36,6 +36,11 @@ stores = catalogue.create("chirpy", "stores", entry_points=True)
 """Conversation stores beyond the built-in SQLite and PostgreSQL (chosen by the ``--db`` location):
 ``cls(location: str, *, read_only: bool)`` implementing ``chirpy.store.LogStore``."""
 
+resources = catalogue.create("chirpy", "resources", entry_points=True)
+"""Shared resources, by name: ``factory(section: dict) -> object`` opened once per bot from its
+top-level ``[NAME]`` table and handed to the parts that declare it in ``uses`` (a knowledge store,
+...). A factory raises ``ComponentUnavailable`` when there is nothing to open."""
+
 commands = catalogue.create("chirpy", "commands", entry_points=True)
 """``chirpy`` subcommands (click commands or groups), by name. chirpy's own live in ``cli/commands/``
 and register themselves; a team's package adds its own through the ``chirpy_commands`` entry point."""

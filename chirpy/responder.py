@@ -76,6 +76,7 @@ class Candidate:
     state: dict[str, Any] | None = None  # this responder's private state if the candidate is spoken
     topic: str | None = None  # the topic the conversation is on after this line
     entity: str | None = None  # the thing being talked about ("Inception", "golden retrievers")
+    entity_id: str | None = None  # its id in the knowledge store, when it has one (tells two "Mercury"s apart)
     expects: str | None = None  # what the line asks the user for ("name", ...)
     ends_conversation: bool = False
     end_reason: str | None = None  # why, when it ends the conversation (logged with the conversation)

@@ -37,6 +37,7 @@ class ConversationState:
     current_topic: str | None = None
     current_entity: str | None = None
     topics_covered: list[str] = field(default_factory=list)
+    entities: list[str] = field(default_factory=list)  # what the bot talked about (store id, else name), latest last
     expecting: str | None = None  # what the last bot line asked for ("name", ...), read by the annotator
     responder_states: dict[str, dict[str, Any]] = field(default_factory=dict)
     ended: bool = False

@@ -32,7 +32,7 @@ class ChirpyGroup(click.Group):
             sys.exit(2)
 
 
-@click.group(cls=ChirpyGroup)
+@click.group("chirpy", cls=ChirpyGroup)
 @click.option("-v", "--verbose", is_flag=True, help="Show warnings and info from every component.")
 def main_group(verbose: bool) -> None:
     """chirpy: build, chat with, serve and evaluate an open-domain socialbot."""

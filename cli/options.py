@@ -11,7 +11,7 @@ BotOptions = dict[str, Any]
 
 
 def bot_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--config, --db, --seed, --arm and --neural-model, collected into one ``bot_options`` argument."""
+    """--config, --db, --seed, --arm, --neural-model and --knowledge, collected into one ``bot_options`` argument."""
     options = [
         click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
                      help="A TOML file merged over the built-in configuration."),
@@ -23,11 +23,13 @@ def bot_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Force an experiment arm (repeatable)."),
         click.option("--neural-model", default=None, metavar="NAME_OR_DIR",
                      help="Causal LM for neural chit-chat (hub name or local dir); overrides [responders.neural] model."),
+        click.option("--knowledge", default=None, type=click.Path(), metavar="DIR",
+                     help="Knowledge store folder (chirpy knowledge build); overrides [knowledge] path."),
     ]
 
     @functools.wraps(func)
     def collect(**kwargs: Any) -> Any:
-        keys = ("config_path", "db", "seed", "arms", "neural_model")
+        keys = ("config_path", "db", "seed", "arms", "neural_model", "knowledge")
         kwargs["bot_options"] = {k: kwargs.pop(k) for k in keys}
         return func(**kwargs)
 
@@ -48,5 +50,7 @@ def build_bot(options: BotOptions) -> Any:
         settings["bot.seed"] = options["seed"]
     if options["neural_model"] is not None:
         settings["responders.neural.model"] = options["neural_model"]
+    if options["knowledge"] is not None:
+        settings["knowledge.path"] = options["knowledge"]
     config = Config.load(options["config_path"], settings)
     return Bot(config, arm_overrides=parse_arm_overrides(options["arms"]))

@@ -67,6 +67,10 @@ def run_repl(bot: Any, console: Console | None = None, read: Any = None, *, repr
                 return
             if command == "/debug":
                 console.print(debug_table(last))
+                if last.annotations.linked_entities:
+                    console.print("[dim]linked:[/] " + ", ".join(
+                        f"{e.title} [dim]({e.topic or '-'}, {e.score:.2f}, said {e.span!r})[/]"
+                        for e in last.annotations.linked_entities))
                 continue
             if command == "/reset":
                 bot.end(conversation_id, "reset")

@@ -1,7 +1,11 @@
-"""Suite-wide settings: never touch the network, and keep spaCy's model loaded once per session."""
+"""Suite-wide settings: never touch the network or the user's cache, and keep spaCy's model loaded
+once per session."""
 
 import os
+import tempfile
 
+# The starter knowledge store is built on first use into a cache: a throw-away one for the test run.
+os.environ.setdefault("CHIRPY_CACHE_DIR", tempfile.mkdtemp(prefix="chirpy-test-cache-"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")

@@ -63,7 +63,7 @@ def test_readme_example_keeps_every_built_in_part_on(coffee_bot):
     assert coffee_bot.config.responder_order == expected
     # Everything but the neural responder (no model offline) runs, with the built-in annotators and shaper.
     assert list(coffee_bot.responders) == [n for n in expected if n != "neural"]
-    assert [n for n, _ in coffee_bot.annotators] == ["offense", "dissatisfaction"]
+    assert [n for n, _ in coffee_bot.annotators] == Config.load().pipeline["annotators"]
     assert [n for n, _ in coffee_bot.shapers] == ["initiative"]
     first = coffee_bot.start()
     insult = coffee_bot.respond(first.conversation_id, "you are a stupid bot")
