@@ -55,6 +55,14 @@ def py3langid_detector(restricted: bool) -> Callable[[str], str]:
     return lambda text: identifier.classify(text)[0]
 
 
+def chirpy_identifier() -> Callable[[str], str]:
+    from classifiers.language.identifier import LanguageIdentifier
+
+    identifier = LanguageIdentifier()
+    identifier.load()
+    return identifier.identify
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -69,6 +77,7 @@ def main() -> None:
     short = [m for m in messages if len(m.split()) <= 6]
 
     options = {
+        "chirpy: py3langid + guards (classifiers/language)": chirpy_identifier,
         "lingua (18 languages)": lambda: lingua_detector(True),
         "lingua (all 75)": lambda: lingua_detector(False),
         "py3langid (18 languages)": lambda: py3langid_detector(True),

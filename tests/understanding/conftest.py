@@ -14,14 +14,12 @@ from chirpy.config import Config
 from chirpy.nlp import load_nlp
 from chirpy.text import clean_user_text
 from chirpy.turn import TurnResult
-from classifiers.language.identifier import default_identifier
 
 _ids = itertools.count()
 
 
 @pytest.fixture(scope="session")
 def annotator() -> CoreAnnotator:
-    default_identifier().wait_for_word_lists(("es", "fr", "de", "it", "pt"))  # no timing in the results
     return CoreAnnotator(load_nlp())
 
 
