@@ -114,6 +114,7 @@ def main() -> int:
     held_out = [c for c in conversations if is_held_out(c[0].conversation_id)]
     messages = [m for c in held_out for m in c if speech_form(m.text)]
     gold = [weak_label(m.text, rules).utterance_acts for m in messages]  # type: ignore[union-attr]
+    strict = [weak_label(m.text, rules, strict=True).utterance_acts for m in messages]  # type: ignore[union-attr]
     replayed = {"held_out": held_out, "all": conversations, "none": []}[args.replay]
     user_sides = [[m for m in c if m.agent == args.side and speech_form(m.text)] for c in replayed]
     job = {"utterances": [speech_form(m.text) for m in messages],
@@ -138,6 +139,9 @@ def main() -> int:
     q = table[QUESTION]
     print(f"question detection F1 {q.f1:.3f} (P {q.precision:.3f}, R {q.recall:.3f})   target ≥ 0.90: "
           f"{'met' if q.f1 >= 0.90 else 'MISSED'}")
+    s = act_table(strict, predicted, (QUESTION,))[QUESTION]
+    print(f"  against '?'-only labels (a typed question without its '?' counts as a statement): "
+          f"F1 {s.f1:.3f} (P {s.precision:.3f}, R {s.recall:.3f})")
 
     turns = out["turns"]
     if not turns:

@@ -10,19 +10,22 @@ own fields afterwards.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from chirpy.text import WORD, CleanText, has_words
+from chirpy.text import WORD, CleanText, has_words, latin_share
 from classifiers.dialogue_acts import vocabulary as acts_vocabulary
 from classifiers.dialogue_acts.classifier import DialogueActClassifier, Segment, default_classifier
-from classifiers.language.identifier import ENGLISH, LanguageIdentifier, default_identifier
+from classifiers.language.identifier import ENGLISH, UNKNOWN, LanguageIdentifier, default_identifier
 from classifiers.names.reader import NameContext, NameReader, WordInfo, default_reader
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+log = logging.getLogger("chirpy.annotations")
 
 
 @dataclass
@@ -102,7 +105,11 @@ class CoreAnnotator:
         if not has_words(clean.text):
             ann.is_empty = True
             return ann
-        ann.language = self.language.identify(clean.text)
+        try:
+            ann.language = self.language.identify(clean.text)
+        except Exception as exc:  # noqa: BLE001 — a turn never fails because language ID did
+            log.warning("language identification failed: %s", exc)
+            ann.language = ENGLISH if latin_share(clean.text) >= 0.5 else UNKNOWN
         ann.is_english = ann.language == ENGLISH
         doc = self.nlp(clean.text)
         ann.tokens = [t.text for t in doc if not t.is_space]

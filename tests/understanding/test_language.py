@@ -36,3 +36,17 @@ def test_the_bot_answers_that_it_speaks_english(conversation, text):
     chat.say("my name is ana")
     reply = chat.say("me gusta el fútbol")
     assert "english" in reply.text.lower() and "Gusta" not in reply.text
+
+
+def test_a_broken_identifier_does_not_break_the_turn(annotator):
+    from chirpy.annotations import CoreAnnotator
+    from chirpy.text import clean_user_text
+
+    class Broken:
+        def identify(self, text: str) -> str:
+            raise RuntimeError("model file vanished")
+
+    fragile = CoreAnnotator(annotator.nlp, acts=annotator.acts, names=annotator.names, language=Broken())
+    ann = fragile.annotate(clean_user_text("do you like dogs", 1000))
+    assert ann.is_english and ann.is_question
+    assert not fragile.annotate(clean_user_text("как дела", 1000)).is_english
