@@ -59,6 +59,16 @@ def worker(job_path: str, out_path: str) -> None:
             ann = annotator.annotate(clean_user_text(text, 1000))
             out["acts"].append(_acts_of(ann))
         out["annotate_ms"] = 1000 * (time.perf_counter() - started) / max(1, len(job["utterances"]))
+        # The same messages through spaCy alone, right after: what the annotator adds on top of it.
+        sample = job["utterances"][:1000]
+        started = time.perf_counter()
+        for text in sample:
+            bot.nlp(clean_user_text(text, 1000).text)
+        spacy_ms = 1000 * (time.perf_counter() - started) / max(1, len(sample))
+        started = time.perf_counter()
+        for text in sample:
+            annotator.annotate(clean_user_text(text, 1000))
+        out["timing"] = {"spacy_ms": spacy_ms, "annotate_ms": 1000 * (time.perf_counter() - started) / max(1, len(sample))}
         for n, conversation in enumerate(job["conversations"]):
             cid = f"eval-{n}"
             bot.start(cid)
@@ -90,6 +100,7 @@ def main() -> int:
     parser.add_argument("--replay", choices=("held_out", "all", "none"), default="held_out",
                         help="conversations replayed through the bot")
     parser.add_argument("--side", choices=("agent_1", "agent_2"), default="agent_1", help="who plays the user")
+    parser.add_argument("--show", type=int, default=8, help="examples of names taken and I-don't-know answers to print")
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -135,6 +146,10 @@ def main() -> int:
     print(f"\n== dialogue acts: {len(held_out)} held-out conversations, {len(messages)} messages, speech-like "
           f"(annotator {out['annotate_ms']:.1f} ms per message, spaCy included)")
     table = act_table(gold, predicted)
+    timing = out.get("timing", {})
+    if timing:
+        print(f"timing on {min(1000, len(messages))} messages: spaCy alone {timing['spacy_ms']:.1f} ms, whole core annotator "
+              f"{timing['annotate_ms']:.1f} ms per message (adds {timing['annotate_ms'] - timing['spacy_ms']:.1f} ms)")
     print(format_table(table))
     q = table[QUESTION]
     print(f"question detection F1 {q.f1:.3f} (P {q.precision:.3f}, R {q.recall:.3f})   target ≥ 0.90: "
@@ -160,8 +175,10 @@ def main() -> int:
     print(f"\n== replay: {n_conv} conversations ({args.replay}, {args.side} plays the user), {len(turns)} user turns")
     print(f"names taken: {len(names)} turns in {len(named_conversations)}/{n_conv} conversations   target 0: "
           f"{'met' if not names else 'MISSED'}")
-    for t in names[:8]:
+    for t in names[: args.show]:
         print(f"  name {t['user_name']!r} from: {t['said'][:90]!r}")
+    for t in dont_know[: args.show]:
+        print(f"  asked {t['said'][-70:]!r} -> [{t['responder']}] {t['text'][:70]!r}")
     share = len(dont_know) / max(1, len(questions))
     print(f"user questions answered with an I-don't-know line: {len(dont_know)}/{len(questions)} = {100 * share:.1f}%"
           f"   target ≤ 15%: {'met' if share <= 0.15 else 'MISSED'}")
