@@ -198,7 +198,8 @@ class Bot:
         deadline = started + self.deadline_s
         is_launch = user_text is None
         clean = clean_user_text(user_text, self.max_input_chars)
-        annotations = self.annotator.annotate(clean, is_launch=is_launch, expecting=state.expecting)
+        annotations = self.annotator.annotate(clean, is_launch=is_launch, expecting=state.expecting,
+                                              known_name=state.user_name, last_bot_text=state.last_bot_text)
         for name, annotator in self.annotators:
             try:
                 annotator.annotate(annotations, state)
