@@ -113,7 +113,6 @@ class KnowledgeResponder(Responder):
         self.short_reply = int(self.config["short_reply_words"])
         self.min_score = float(self.config["min_link_score"])
         self.echo_overlap = float(tuning.get("echo_overlap", 0.4))
-        self.short_question_words = int(tuning.get("short_question_words", 10))
         self.function_words = self.knowledge.linker.function_words
 
     # -- the turn --------------------------------------------------------------------------------
@@ -126,8 +125,8 @@ class KnowledgeResponder(Responder):
         question = self.questions.read(ann.text)
         if question is not None:
             return self._answer(ctx, private, question)
-        if self.opinion_question.search(normalise(ann.text)) and len(ann.text.split()) <= self.short_question_words:
-            return None  # "do you like the beatles?": asks our taste; the topics and the reaction answer that
+        if any(self.opinion_question.search(q) for q in ann.reading.question_sentences):
+            return None  # "i love bruno mars do you like him": asks our taste; the topics and the answers responder answer that
         talkable = self._talkable(ctx, private)
         if talkable is not None and talkable[0].id != private.get("entity"):
             return self._introduce(ctx, private, *talkable)
