@@ -35,6 +35,7 @@ class Reading:
     entity_mood: str | None = None  # how they feel about the thing they named ("i love the beatles")
     feeling: tuple[str, str] | None = None  # their own state: ("negative", "tired")
     bad_news: bool = False  # "my cat died": sympathy, not a topic
+    good_news: bool = False  # "i got a new job", "she's doing better" (with bad_news: sorry and glad at once)
     thanks: bool = False
     shares_fact: bool = False  # "did you know ...", "i read that ..."
     unsure: bool = False  # "i don't know", "hard to say"
@@ -44,6 +45,14 @@ class Reading:
     title: str | None = None  # "it was dune part two" -> "Dune Part Two"
     question_sentences: list[str] = field(default_factory=list)  # last first, normalised
 
+    @property
+    def news(self) -> str | None:
+        """The reaction slot for news the user shares: "bad_news", "mixed_news" (bad, but getting
+        better: sorry and glad at once) or "good_news"; None when they share none."""
+        if self.bad_news:
+            return "mixed_news" if self.good_news else "bad_news"
+        return "good_news" if self.good_news else None
+
 
 class Understanding:
     def read(self, ann: "Annotations") -> Reading:
@@ -52,7 +61,7 @@ class Understanding:
         asked = self.question_sentences(text, ann)
         return Reading(
             words=words(text), sentiment=self.sentiment(text), entity_mood=self.entity_mood(text),
-            feeling=self.feeling(text), bad_news=self.bad_news(text), thanks=self.is_thanks(text),
+            feeling=self.feeling(text), bad_news=self.bad_news(text), good_news=self.good_news(text), thanks=self.is_thanks(text),
             shares_fact=self.shares_fact(text), unsure=self.is_unsure(text), starts_negative=self.starts_negative(text),
             opinion=self.is_opinion(text), asks_back=self.asks_back(text, asked), title=self.title(text, ann),
             question_sentences=asked,
@@ -84,6 +93,7 @@ class Understanding:
         self.indefinite = frozenset(data["indefinite_openers"])
         self.possessive = frozenset(data["possessive_openers"])
         self.bad_news_re = compile_patterns(data["bad_news"])
+        self.good_news_re = compile_patterns(data["good_news"])
         self.thanks_re = compile_patterns(data["thanks"])
         self.question_openers = frozenset(data["question_openers"])
         self.question_fillers = frozenset(data["question_fillers"])
@@ -197,6 +207,10 @@ class Understanding:
     def bad_news(self, text: str) -> bool:
         """'my cat died last week', 'i lost my job': the user needs sympathy, not a topic."""
         return bool(self.bad_news_re.search(normalise(text)))
+
+    def good_news(self, text: str) -> bool:
+        """'i got a new job', 'she's doing a bit better': glad with them."""
+        return bool(self.good_news_re.search(normalise(text)))
 
     def says_nothing(self, thing: str) -> bool:
         """'nope', 'yeah sure': words that answer but name nothing."""
