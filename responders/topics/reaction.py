@@ -58,10 +58,11 @@ class ReactionResponder(Responder):
         entity = ann.reading.title or reading.entity(ann, prefer=self._known_to_a_topic(ctx))
         if entity and reading.is_generic(entity):
             entity = None  # "a movie": a kind of thing, not one to call interesting by name
-        if ann.reading.bad_news:  # sympathy, and the user keeps the floor
-            line = choose(self.shared["bad_news"], "bad_news", ctx, private)
+        news = ann.reading.news
+        if news:  # sorry or glad with them (never "Got it."), and the user keeps the floor
+            line = choose(self.shared[news], news, ctx, private)
             return build([line], Priority.WEAK_CONTINUE, topic=ctx.state.current_topic, state=private,
-                         must_stay=True, meta={"kind": "bad_news"})  # never swapped for "Hmm."
+                         must_stay=True, meta={"kind": news})  # never swapped for "Hmm."
         fields = {"entity": entity, "Entity": entity[:1].upper() + entity[1:]} if entity else {}
         kind = "statement"
         if ann.reading.shares_fact:

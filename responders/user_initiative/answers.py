@@ -8,8 +8,9 @@ know"; when the user said nothing of their own, the question is turned back to t
 otherwise a prompt brings the conversation back to its topic. "What about you" after one of our
 own questions gets our own answer to it. Everything said is content (``content/answers.toml``).
 
-Priority is strong-continue, listed after the topics: a topic script that knows the question
-("what's your favorite movie" on the movie topic) answers it in its own voice and wins the tie.
+Priority is strong-continue, listed after the topics; weak-continue when the question names a
+topic's word, so a topic script that knows the question ("what's your favorite movie") answers it in
+its own voice, and ours stands only when no script does.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from chirpy.content import normalise
 from chirpy.errors import ConfigError
 from chirpy.registry import responders
-from chirpy.responder import Priority, Responder, Returned, TurnContext
+from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
 from chirpy.understanding.acts.vocabulary import QUESTION_ACTS
 from responders.topics.lines import Line, Said, build, choose, parse_lines
 from responders.user_initiative.intents import Intent, load_intents, match
@@ -78,35 +79,43 @@ class AnswersResponder(Responder):
             found = match(self.intents, self.leading.sub("", sentence))
             if found is not None and (ann.is_question or found[0].meta.get("statement_ok")):
                 intent, matched = found
-                return self._answer(ctx, private, intent, matched)
+                answer = self._answer(ctx, private, intent, matched)
+                if any(topic.mentions(sentence) for topic in ctx.topics):
+                    # "do you like football": the sports script answers in its own voice if it knows the
+                    # question (can-start or better); ours stands when it does not.
+                    answer.priority = Priority.WEAK_CONTINUE
+                return answer
         if ann.reading.asks_back:
             return self._own_answer(ctx, private)
         return None
 
     # -- answering -------------------------------------------------------------------------------
-    def _answer(self, ctx: TurnContext, private: dict[str, Any], intent: Intent, matched: re.Match[str]) -> Returned:
+    def _answer(self, ctx: TurnContext, private: dict[str, Any], intent: Intent, matched: re.Match[str]) -> Candidate:
         groups = {k: v.strip() for k, v in matched.groupdict().items() if v}
         thing = self.thing(groups.get("thing", ""))
         verb = groups.get("verb", "")
         extra = self.extra.get(intent.id, {})
         if intent.id == "favorite":
-            line = self._favorite(ctx, private, thing or self._topic_thing(ctx))
+            line = self._favorite(ctx, private, intent, thing or self._topic_thing(ctx))
         elif not thing and "lines_plain" in extra:
             line = choose(extra["lines_plain"], f"{intent.id}_plain", ctx, private)
         else:
             fields = {**groups, "thing": thing or "it", "verb": verb, "done": self.participles.get(verb, verb)}
             line = choose(intent.lines, intent.id, ctx, private, **fields)
+        if not intent.prompt:  # "no idea, tell me!": the user keeps the floor
+            return self._build(ctx, private, intent.id, [line], needs_prompt=False)
         back = extra.get("back")
         if back and self._own_words(ctx) < OWN_WORDS:
             return self._build(ctx, private, intent.id, [line, choose(back, f"{intent.id}_back", ctx, private)],
                                needs_prompt=False)
         return self._build(ctx, private, intent.id, [line], needs_prompt=True)
 
-    def _favorite(self, ctx: TurnContext, private: dict[str, Any], thing: str) -> Said:
+    def _favorite(self, ctx: TurnContext, private: dict[str, Any], intent: Intent, thing: str) -> Said:
+        """Our pick when we have one for that kind of thing ("team"), else an honest "I keep changing"."""
         for word in thing.split():
             for key in (word, word.rstrip("s")):
                 if key in self.favorites:
-                    return Said(self.favorites[key], False)
+                    return choose(intent.lines, intent.id, ctx, private, thing=thing, answer=self.favorites[key])
         if not thing:
             return choose(self.favorite_none, "favorite_none", ctx, private)
         return choose(self.favorite_other, "favorite_other", ctx, private, thing=thing)
@@ -128,10 +137,10 @@ class AnswersResponder(Responder):
         line = choose(self.asks_back[slot], f"asks_back_{slot}", ctx, private)
         return self._build(ctx, private, "asks_back", [line], needs_prompt=True)
 
-    def _build(self, ctx: TurnContext, private: dict[str, Any], kind: str, parts: list[Line], *, needs_prompt: bool) -> Returned:
+    def _build(self, ctx: TurnContext, private: dict[str, Any], kind: str, parts: list[Line], *, needs_prompt: bool) -> Candidate:
         # The topic stays on: after the answer (or the user's reply to our turned-back question) it resumes.
         return build(parts, Priority.STRONG_CONTINUE, needs_prompt=needs_prompt, topic=ctx.state.current_topic,
-                     entity=ctx.state.current_entity, state=private, meta={"answered": kind})
+                     entity=ctx.state.current_entity, state=private, meta={"kind": kind})
 
     # -- reading the question --------------------------------------------------------------------
     def thing(self, raw: str) -> str:
