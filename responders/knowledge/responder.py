@@ -125,7 +125,7 @@ class KnowledgeResponder(Responder):
         question = self.questions.read(ann.text)
         if question is not None:
             return self._answer(ctx, private, question)
-        if any(self.opinion_question.search(q) for q in ann.reading.question_sentences):
+        if ann.reading.asks_back or any(self.opinion_question.search(q) for q in ann.reading.question_sentences):
             return None  # "i love bruno mars do you like him": asks our taste; the topics and the answers responder answer that
         talkable = self._talkable(ctx, private)
         if talkable is not None and talkable[0].id != private.get("entity"):
@@ -162,10 +162,15 @@ class KnowledgeResponder(Responder):
         self._remember(private, entity, linked.span)
         lead = self._fact_line(ctx, private, "share_more" if again else "share_first", entity, fact)
         follow = self._follow(ctx, private, entity)
+        if ctx.annotations.reading.shares_fact:  # "did you know ...": take in their fact before adding ours
+            return self._candidate([choose(self.lines["fact_heard"], "fact_heard", ctx, private), lead, follow],
+                                   self._priority(ctx, entity), ctx, private, entity, kind="introduce")
+        return self._candidate([lead, follow], self._priority(ctx, entity), ctx, private, entity, kind="introduce")
+
+    def _priority(self, ctx: TurnContext, entity: StoredEntity) -> Priority:
         long_statement = len(ctx.annotations.text.split()) > 4 or ctx.state.active_responder == self.name
         strong = long_statement and not self._answers_another_topic(ctx, entity)
-        priority = Priority.STRONG_CONTINUE if strong else Priority.WEAK_CONTINUE
-        return self._candidate([lead, follow], priority, ctx, private, entity, kind="introduce")
+        return Priority.STRONG_CONTINUE if strong else Priority.WEAK_CONTINUE
 
     @staticmethod
     def _answers_another_topic(ctx: TurnContext, entity: StoredEntity) -> bool:

@@ -59,7 +59,7 @@ class AnswersResponder(Responder):
             self.topic_favorites: dict[str, str] = dict(data["topic_favorites"])
             self.favorite_other = parse_lines(data["favorite_other"]["lines"], f"{where} [favorite_other]")
             self.favorite_none = parse_lines(data["favorite_other"]["none"], f"{where} [favorite_other] none")
-            self.own = [(re.compile(o["asked"]), str(o["say"])) for o in data["own_answers"]]
+            self.own = [(re.compile(o["asked"]), str(o["say"]), bool(o.get("needs_name"))) for o in data["own_answers"]]
             self.asks_back = {k: parse_lines(v, f"{where} [asks_back] {k}") for k, v in data["asks_back"].items()}
         except KeyError as exc:
             raise ConfigError(f"{where}: missing {exc}") from None
@@ -97,7 +97,7 @@ class AnswersResponder(Responder):
         extra = self.extra.get(intent.id, {})
         if intent.id == "favorite":
             line = self._favorite(ctx, private, intent, thing or self._topic_thing(ctx))
-        elif not thing and "lines_plain" in extra:
+        elif (not thing or thing.startswith("to ")) and "lines_plain" in extra:  # "do you like to vote"
             line = choose(extra["lines_plain"], f"{intent.id}_plain", ctx, private)
         else:
             fields = {**groups, "thing": thing or "it", "verb": verb, "done": self.participles.get(verb, verb)}
@@ -129,8 +129,8 @@ class AnswersResponder(Responder):
         """"What about you?": our own answer to what we last asked, else to what they just said."""
         asked = self._last_bot_question(ctx)
         if asked:
-            for pattern, say in self.own:
-                if pattern.search(asked):
+            for pattern, say, needs_name in self.own:
+                if pattern.search(asked) and (ctx.annotations.user_name or not needs_name):
                     return self._build(ctx, private, "asks_back", [Said(say, False)], needs_prompt=True)
         mood = ctx.annotations.reading.entity_mood or ctx.annotations.reading.sentiment or "neutral"
         slot = mood if mood in self.asks_back else "neutral"
