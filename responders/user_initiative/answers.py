@@ -8,9 +8,10 @@ know"; when the user said nothing of their own, the question is turned back to t
 otherwise a prompt brings the conversation back to its topic. "What about you" after one of our
 own questions gets our own answer to it. Everything said is content (``content/answers.toml``).
 
-Priority is strong-continue, listed after the topics; weak-continue when the question names a
-topic's word, so a topic script that knows the question ("what's your favorite movie") answers it in
-its own voice, and ours stands only when no script does.
+Priority is strong-continue, listed before the topics (an active topic reads "i wonder why ..." as
+an answer to its question); weak-continue where a topic script may know better: a question naming a
+topic's word ("what's your favorite movie": the movie script's own voice) or "what about you" right
+after a topic's question (its own take). Ours stands when no script answers.
 """
 
 from __future__ import annotations
@@ -80,14 +81,29 @@ class AnswersResponder(Responder):
             if found is not None and (ann.is_question or found[0].meta.get("statement_ok")):
                 intent, matched = found
                 answer = self._answer(ctx, private, intent, matched)
-                if any(topic.mentions(sentence) for topic in ctx.topics):
-                    # "do you like football": the sports script answers in its own voice if it knows the
-                    # question (can-start or better); ours stands when it does not.
-                    answer.priority = Priority.WEAK_CONTINUE
-                return answer
+                return self._deferring(ctx, answer, intent.meta.get("topic_may_answer") == "asks_back"
+                                       or (bool(intent.meta.get("topic_may_answer")) and self._mentions_topic(ctx, sentence)))
         if ann.reading.asks_back:
-            return self._own_answer(ctx, private)
+            return self._deferring(ctx, self._own_answer(ctx, private), True)
         return None
+
+    @staticmethod
+    def _mentions_topic(ctx: TurnContext, sentence: str) -> bool:
+        return any(topic.mentions(sentence) for topic in ctx.topics)
+
+    @staticmethod
+    def _deferring(ctx: TurnContext, answer: Candidate, topic_may_answer: bool) -> Candidate:
+        """Weak-continue where a topic script may know better: "do you like football" (the sports
+        script's own voice), or "what about you" right after a topic's question (its own take). Ours
+        stands when no script answers."""
+        if not topic_may_answer:
+            return answer
+        if answer.meta.get("kind") in ("asks_back", "your_view"):
+            asked = (ctx.state.last_bot_text or "").rstrip().endswith("?")
+            if not (asked and ctx.topics.of_responder(ctx.state.active_responder or "")):
+                return answer
+        answer.priority = Priority.WEAK_CONTINUE
+        return answer
 
     # -- answering -------------------------------------------------------------------------------
     def _answer(self, ctx: TurnContext, private: dict[str, Any], intent: Intent, matched: re.Match[str]) -> Candidate:
