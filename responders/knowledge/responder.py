@@ -30,11 +30,12 @@ from pathlib import Path
 from typing import Any
 
 from chirpy.annotations import Annotations, LinkedEntity
-from chirpy.content import compile_patterns, load_content, normalise
+from chirpy.content import load_content, normalise
 from chirpy.errors import ConfigError
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Handoff, Priority, Responder, Returned, TurnContext
 from chirpy.text import normalise_for_comparison
+from chirpy.understanding import understanding
 from knowledge.entry import StoredEntity
 from knowledge.service import Knowledge
 from responders.knowledge.questions import FactualQuestion, QuestionReader, best_answer, content_stems, stem
@@ -105,7 +106,6 @@ class KnowledgeResponder(Responder):
             self.questions = QuestionReader(data["questions"], where)
             self.focus = [p for p in data["concept_focus"]["patterns"]]
             self.agreeing = frozenset(data["agreeing"]["words"])
-            self.opinion_question = compile_patterns(data["questions"]["opinion"])
             tuning = data.get("tuning", {})
         except KeyError as exc:
             raise ConfigError(f"{where}: missing {exc}") from None
@@ -125,8 +125,11 @@ class KnowledgeResponder(Responder):
         question = self.questions.read(ann.text)
         if question is not None:
             return self._answer(ctx, private, question)
-        if ann.reading.asks_back or any(self.opinion_question.search(q) for q in ann.reading.question_sentences):
-            return None  # "i love bruno mars do you like him": asks our taste; the topics and the answers responder answer that
+        if ann.reading.asks_back or (ann.is_question and not ann.reading.shares_fact and understanding().asks(ann.reading)):
+            # "do you like bruno mars", "did you ever play halo", "do you think it deserved the award":
+            # a question we cannot read as factual asks something a fact about the thing would not
+            # answer; the answers responder (or the fallback) answers it instead.
+            return None
         talkable = self._talkable(ctx, private)
         if talkable is not None and talkable[0].id != private.get("entity"):
             return self._introduce(ctx, private, *talkable)
@@ -198,7 +201,8 @@ class KnowledgeResponder(Responder):
             return self._handback(ctx, private, entity, "handback")
         parts: list[Said | None] = []
         if words > self.short_reply and not agrees:
-            parts.append(choose(self.lines["acknowledge"], "acknowledge", ctx, private))
+            slot = "fact_heard" if ann.reading.shares_fact else "acknowledge"  # their fact first, never ignored
+            parts.append(choose(self.lines[slot], slot, ctx, private))
         parts.append(self._fact_line(ctx, private, "share_more", entity, fresh[0]))
         parts.append(self._follow(ctx, private, entity))
         return self._candidate(parts, Priority.STRONG_CONTINUE, ctx, private, entity, kind="more")
