@@ -106,6 +106,7 @@ class KnowledgeResponder(Responder):
             self.questions = QuestionReader(data["questions"], where)
             self.focus = [p for p in data["concept_focus"]["patterns"]]
             self.agreeing = frozenset(data["agreeing"]["words"])
+            self.know_forms = [re.compile(p) for p in data["questions"]["know_forms"]]
             tuning = data.get("tuning", {})
         except KeyError as exc:
             raise ConfigError(f"{where}: missing {exc}") from None
@@ -125,10 +126,7 @@ class KnowledgeResponder(Responder):
         question = self.questions.read(ann.text)
         if question is not None:
             return self._answer(ctx, private, question)
-        if ann.reading.asks_back or (ann.is_question and not ann.reading.shares_fact and understanding().asks(ann.reading)):
-            # "do you like bruno mars", "did you ever play halo", "do you think it deserved the award":
-            # a question we cannot read as factual asks something a fact about the thing would not
-            # answer; the answers responder (or the fallback) answers it instead.
+        if ann.reading.asks_back or self._not_for_a_fact(ann):
             return None
         talkable = self._talkable(ctx, private)
         if talkable is not None and talkable[0].id != private.get("entity"):
@@ -137,6 +135,14 @@ class KnowledgeResponder(Responder):
         if private.get("entity") and ctx.state.active_responder == self.name and not moved_on:
             return self._continue(ctx, private)  # (they named something else in passing: let them lead)
         return None
+
+    def _not_for_a_fact(self, ann: Annotations) -> bool:
+        """"do you like bruno mars", "did you ever play halo", "was that their first win": a question
+        we cannot read as factual, which a fact about the thing would not answer; the answers
+        responder (or an honest fallback) takes it. "do you know who stan lee was" is for a fact."""
+        if not ann.is_question or ann.reading.shares_fact or not understanding().asks(ann.reading):
+            return False
+        return not any(p.search(q) for p in self.know_forms for q in ann.reading.question_sentences)
 
     def _talkable(self, ctx: TurnContext, private: dict[str, Any]) -> tuple[StoredEntity, LinkedEntity] | None:
         """The best linked entity worth a fact: a name, or a concept the utterance is about."""
