@@ -26,7 +26,7 @@ class FallbackResponder(ContentResponder):
             # Nothing any other responder can understand: asking again beats a scripted non sequitur.
             slot, needs_prompt, priority = ("empty" if ann.is_empty else "not_english"), False, Priority.FORCE_START
         elif ann.is_question and understanding().asks(ann.reading):
-            slot, needs_prompt = "question", True
+            slot, needs_prompt = "question", False  # "I don't know. Do you?": the user answers next
         else:
             slot, needs_prompt = "statement", True
         text = self.say(ctx, slot, ctx.private)

@@ -158,3 +158,9 @@ def test_i_dunno_is_neither_a_name_nor_a_thing(chat):
     assert result.annotations.user_name is None and "dunno" not in result.text.lower()
     named_later = chat.say("um i dunno")
     assert "dunno" not in named_later.text.lower()
+
+
+def test_a_question_nobody_can_answer_gets_an_honest_answer_turned_back(chat):
+    result = named(chat).say("um how many games are in a hockey season i always forget")
+    assert result.response.responder == "fallback" and result.response.meta["slot"] == "question"
+    assert result.response.is_question and result.prompt is None  # "...Do you know?": the user answers next
