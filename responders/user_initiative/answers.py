@@ -55,6 +55,7 @@ class AnswersResponder(Responder):
             self.trailing = re.compile(rf"(?:(?:^|\s+)(?:{_phrases(data['trailing_fillers']).pattern}))+$")
             self.openers = re.compile(rf"^(?:(?:{_phrases(data['thing_openers']).pattern})\s+)+")
             self.swaps: dict[str, str] = dict(data["pronoun_swaps"])
+            self.stops = frozenset(data["thing_stops"])
             self.participles: dict[str, str] = dict(data["participles"])
             self.favorites: dict[str, str] = dict(data["favorites"])
             self.topic_favorites: dict[str, str] = dict(data["topic_favorites"])
@@ -128,10 +129,11 @@ class AnswersResponder(Responder):
 
     def _favorite(self, ctx: TurnContext, private: dict[str, Any], intent: Intent, thing: str) -> Said:
         """Our pick when we have one for that kind of thing ("team"), else an honest "I keep changing"."""
-        for word in thing.split():
-            for key in (word, word.rstrip("s")):
-                if key in self.favorites:
-                    return choose(intent.lines, intent.id, ctx, private, thing=thing, answer=self.favorites[key])
+        words = thing.split()
+        # The most specific kind first: "nhl team" before "team".
+        for key in [thing, " ".join(words[-2:]), *(k for w in words for k in (w, w.rstrip("s")))]:
+            if key in self.favorites:
+                return choose(intent.lines, intent.id, ctx, private, thing=thing, answer=self.favorites[key])
         if not thing:
             return choose(self.favorite_none, "favorite_none", ctx, private)
         return choose(self.favorite_other, "favorite_other", ctx, private, thing=thing)
@@ -161,7 +163,9 @@ class AnswersResponder(Responder):
     # -- reading the question --------------------------------------------------------------------
     def thing(self, raw: str) -> str:
         """What the question is about, said back: fillers dropped, "my" turned to "your"."""
-        words = self.openers.sub("", self.trailing.sub("", normalise(raw))).split()
+        words = self.openers.sub("", normalise(raw)).split()
+        stop = next((i for i, w in enumerate(words) if i and w in self.stops), len(words))
+        words = self.trailing.sub("", " ".join(words[:stop])).split()
         words = [self.swaps.get(w, w) for w in words]
         if len(words) > MAX_THING_WORDS:
             return "that"

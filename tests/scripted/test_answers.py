@@ -164,3 +164,18 @@ def test_a_question_nobody_can_answer_gets_an_honest_answer_turned_back(chat):
     result = named(chat).say("um how many games are in a hockey season i always forget")
     assert result.response.responder == "fallback" and result.response.meta["slot"] == "question"
     assert result.response.is_question and result.prompt is None  # "...Do you know?": the user answers next
+
+
+def test_the_thing_asked_about_is_said_back_without_the_users_clause(chat):
+    result = named(chat).say("yes the best really what about neil gaiman he's good too")
+    assert "neil gaiman" in result.response.text.lower() and "good too" not in result.response.text
+
+
+def test_a_favourite_of_a_kind_is_that_kinds_pick(chat):
+    result = named(chat).say("i love ice hockey too who's your favorite nhl team")
+    assert "Canadiens" in result.text and "Packers" not in result.text
+
+
+def test_a_question_instead_of_a_name_is_answered_not_brushed_off(chat):
+    result = chat.say("do you like birds")  # to "what's your name?"
+    assert result.response.responder == "answers" and "birds" in result.response.text
