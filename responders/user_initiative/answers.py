@@ -36,7 +36,7 @@ OWN_WORDS = 4  # the user said this many words besides their question: no need t
 
 
 def _phrases(words: list[str]) -> re.Pattern[str]:
-    """One anchored alternation of whole phrases, longest first."""
+    """One alternation of literal phrases, longest first (callers anchor it)."""
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
@@ -143,7 +143,7 @@ class AnswersResponder(Responder):
         topics = [ctx.state.current_topic, *(link.topic for link in ctx.annotations.linked_entities)]
         return next((self.topic_favorites[t] for t in topics if t in self.topic_favorites), "")
 
-    def _own_answer(self, ctx: TurnContext, private: dict[str, Any]) -> Returned:
+    def _own_answer(self, ctx: TurnContext, private: dict[str, Any]) -> Candidate:
         """"What about you?": our own answer to what we last asked, else to what they just said."""
         asked = self._last_bot_question(ctx)
         if asked:
