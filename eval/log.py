@@ -115,7 +115,7 @@ def load_log(location: str | Path | LogStore, progress: Callable[[int], None] | 
 def _read_conversations(reader: LogStore) -> dict[str, Conversation]:
     arms_cache: dict[str, dict[str, str]] = {}
     result = {}
-    for cid, end_reason, arms in reader.conversation_summaries():
+    for cid, end_reason, arms, _channel, _created in reader.conversation_summaries():
         result[cid] = Conversation(cid, end_reason, _arms(arms, arms_cache))
     return result
 
