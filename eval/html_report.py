@@ -8,6 +8,7 @@ air-gapped machine exactly as it does here. The page layout is ``report.html`` n
 from __future__ import annotations
 
 import io
+import re
 from html import escape
 from pathlib import Path
 from string import Template
@@ -16,6 +17,7 @@ from typing import Any
 from eval.views import BarChart, Histogram, NotLogged, TableBlock, Text, sections
 
 TEMPLATE = Path(__file__).parent / "report.html"
+METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 WIDTH_IN, ROW_IN = 6.0, 0.26  # figure width; height per bar, so 20+ responders stay readable
 BAR_COLOUR, ERROR_COLOUR, MISSING_COLOUR = "#4c78a8", "#1d2330", "#8a6100"
 
@@ -83,7 +85,8 @@ def _svg(figure: Any) -> str:
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     _pyplot().close(figure)
     text = buffer.getvalue()
-    return text[text.index("<svg"):]  # inline: no XML declaration or DOCTYPE inside the HTML
+    text = text[text.index("<svg"):]  # inline: no XML declaration or DOCTYPE inside the HTML
+    return METADATA.sub("", text)  # matplotlib's RDF block: creator and format URIs nobody reads
 
 
 def bar_chart(chart: BarChart) -> str:
