@@ -25,7 +25,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from eval.bot_errors import find_errors
-from eval.labels import BOT_ERROR, DISSATISFACTION, REVIEWED, values
+from eval.labels import BOT_ERROR, DISSATISFACTION, REVIEWED, Judgements, values
 from eval.log import Conversation, Log, Turn
 from eval.stats import BOOTSTRAP_RESAMPLES, SEED, clustered_proportion
 
@@ -35,21 +35,13 @@ DETECTORS = (  # (detector, what it flags, the human label it stands for)
     ("already-answered question check", ("answered_question",), "redundant_question"),
 )
 
-Marks = dict[tuple[str, int, str], dict[str, set[str]]]  # (conversation, turn, kind) -> annotator -> values
-
-
 def human_label_report(log: Log) -> dict[str, Any]:
     if not log.labels:
         return {"status": "not logged", "reason": "no labels in the log yet: read and label conversations with "
                                                   "`chirpy review --db LOG`"}
-    reviewers: dict[str, set[str]] = defaultdict(set)
-    marks: Marks = defaultdict(lambda: defaultdict(set))
-    for label in log.labels:
-        if label.kind == REVIEWED:
-            reviewers[label.conversation_id].add(label.annotator)
-        else:
-            marks[(label.conversation_id, label.turn_index, label.kind)][label.annotator].add(label.value)
-    reviewed = [c for c in log.conversations if reviewers.get(c.id)]
+    judged = Judgements(log.labels)
+    reviewers = judged.reviewers
+    reviewed = [c for c in log.conversations if judged.reviewed(c.id)]
     outside = sum(1 for label in log.labels if label.kind != REVIEWED
                   and label.annotator not in reviewers.get(label.conversation_id, ()))
     report: dict[str, Any] = {
@@ -61,10 +53,10 @@ def human_label_report(log: Log) -> dict[str, Any]:
     }
     if not reviewed:
         report["note"] = "no conversation is marked reviewed yet (press d in chirpy review when one is done)"
-    report["bot_errors"] = _rates(reviewed, reviewers, marks, BOT_ERROR)
-    report["dissatisfaction"] = _rates(reviewed, reviewers, marks, DISSATISFACTION)
-    report["agreement"] = _agreement(reviewed, reviewers, marks)
-    report["detectors"] = _detectors(log, reviewed, reviewers, marks)
+    report["bot_errors"] = _rates(reviewed, judged, BOT_ERROR)
+    report["dissatisfaction"] = _rates(reviewed, judged, DISSATISFACTION)
+    report["agreement"] = _agreement(reviewed, judged)
+    report["detectors"] = _detectors(log, reviewed, judged)
     return report
 
 
@@ -75,25 +67,17 @@ def _units(conversation: Conversation, kind: str) -> list[Turn]:
     return conversation.user_turns
 
 
-def _share(marks: Marks, people: set[str], cid: str, index: int, kind: str, value: str | None) -> float:
-    """The share of a turn's reviewers who gave it ``value`` (any value of the kind when None)."""
-    given = marks.get((cid, index, kind), {})
-    hits = sum(1 for person in people if (given.get(person) if value is None else value in given.get(person, ())))
-    return hits / len(people)
-
-
-def _rates(reviewed: list[Conversation], reviewers: dict[str, set[str]], marks: Marks, kind: str) -> dict[str, Any]:
+def _rates(reviewed: list[Conversation], judged: Judgements, kind: str) -> dict[str, Any]:
     types = (*values(kind), None)
     # group (responder or ANY) -> type -> conversation -> [turns, share sum]
     tally: dict[str, dict[str | None, dict[str, list[float]]]] = defaultdict(lambda: defaultdict(dict))
     for conversation in reviewed:
-        people = reviewers[conversation.id]
         previous = {t.index + 1: t.response_responder for t in conversation.turns}
         for turn in _units(conversation, kind):
             # a user turn is charged to the responder of the bot turn it answered
             responder = turn.response_responder if kind == BOT_ERROR else previous.get(turn.index, "unknown")
             for value in types:
-                share = _share(marks, people, conversation.id, turn.index, kind, value)
+                share = judged.share(conversation.id, turn.index, kind, value)
                 for group in (responder, ANY):
                     cell = tally[group][value].setdefault(conversation.id, [0, 0.0])
                     cell[0] += 1
@@ -111,7 +95,8 @@ def _rates(reviewed: list[Conversation], reviewers: dict[str, set[str]], marks: 
 
 
 # -- agreement -----------------------------------------------------------------------------------------------
-def _agreement(reviewed: list[Conversation], reviewers: dict[str, set[str]], marks: Marks) -> list[dict[str, Any]]:
+def _agreement(reviewed: list[Conversation], judged: Judgements) -> list[dict[str, Any]]:
+    reviewers = judged.reviewers
     people = sorted({p for c in reviewed for p in reviewers[c.id]})
     results = []
     for a, b in combinations(people, 2):
@@ -124,19 +109,14 @@ def _agreement(reviewed: list[Conversation], reviewers: dict[str, set[str]], mar
         for kind, name, value in checks:
             clusters = []
             for conversation in shared:
-                pairs = [(_given(marks, a, conversation.id, t.index, kind, value),
-                          _given(marks, b, conversation.id, t.index, kind, value))
+                pairs = [(judged.given(a, conversation.id, t.index, kind, value),
+                          judged.given(b, conversation.id, t.index, kind, value))
                          for t in _units(conversation, kind)]
                 clusters.append(pairs)
             if not any(x or y for pairs in clusters for x, y in pairs):
                 continue  # neither person ever used it: agreement on nothing says nothing
             results.append({"a": a, "b": b, "kind": kind, "type": name, **kappa_with_interval(clusters)})
     return results
-
-
-def _given(marks: Marks, person: str, cid: str, index: int, kind: str, value: str | None) -> bool:
-    mine = marks.get((cid, index, kind), {}).get(person, set())
-    return bool(mine) if value is None else value in mine
 
 
 def kappa_with_interval(clusters: list[list[tuple[bool, bool]]]) -> dict[str, Any]:
@@ -169,8 +149,7 @@ def _kappa(sums: np.ndarray) -> np.ndarray:
 
 
 # -- detectors against people -----------------------------------------------------------------------------------
-def _detectors(log: Log, reviewed: list[Conversation], reviewers: dict[str, set[str]],
-               marks: Marks) -> list[dict[str, Any]]:
+def _detectors(log: Log, reviewed: list[Conversation], judged: Judgements) -> list[dict[str, Any]]:
     rows = []
     flagged: dict[str, dict[int, set[str]]] = {}
     for conversation in reviewed:
@@ -181,7 +160,7 @@ def _detectors(log: Log, reviewed: list[Conversation], reviewers: dict[str, set[
         flagged[conversation.id] = found
     for name, errors, human in DETECTORS:
         units = [(c.id, bool(flagged[c.id].get(t.index, set()) & set(errors)),
-                  _share(marks, reviewers[c.id], c.id, t.index, BOT_ERROR, human) >= 0.5)
+                  judged.share(c.id, t.index, BOT_ERROR, human) >= 0.5)
                  for c in reviewed for t in _units(c, BOT_ERROR)]
         rows.append({"detector": name, "label": f"{BOT_ERROR}: {human}", **precision_recall(units)})
     if not any(t.dissatisfaction for c in log.conversations for t in c.turns):
@@ -190,7 +169,7 @@ def _detectors(log: Log, reviewed: list[Conversation], reviewers: dict[str, set[
         return rows
     for value in (None, *values(DISSATISFACTION)):
         units = [(c.id, bool(t.dissatisfaction) if value is None else value in t.dissatisfaction,
-                  _share(marks, reviewers[c.id], c.id, t.index, DISSATISFACTION, value) >= 0.5)
+                  judged.share(c.id, t.index, DISSATISFACTION, value) >= 0.5)
                  for c in reviewed for t in _units(c, DISSATISFACTION)]
         if value is not None and not any(flag or truth for _, flag, truth in units):
             continue

@@ -7,11 +7,14 @@ dissatisfaction detector's, so a person's labels and the detector's output can b
 from __future__ import annotations
 
 import tomllib
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 from chirpy.errors import ChirpyError
+from chirpy.store import Label
 
 VOCABULARY = Path(__file__).with_name("label_types.toml")
 BOT_ERROR, DISSATISFACTION, REVIEWED = "bot_error", "dissatisfaction", "reviewed"
@@ -58,3 +61,33 @@ def check_label(kind: str, value: str) -> None:
         raise LabelError(f"unknown label kind {kind!r} (bot_error, dissatisfaction or reviewed)")
     if value not in values(kind):
         raise LabelError(f"unknown {kind} type {value!r} (one of: {', '.join(values(kind))})")
+
+
+class Judgements:
+    """People's labels of one log, as the questions eval and training ask of them. Only conversations a person
+    marked reviewed count (there, every turn was read); a turn's share for a value is the share of its
+    conversation's reviewers who gave it."""
+
+    def __init__(self, labels: Iterable[Label]) -> None:
+        self.reviewers: dict[str, set[str]] = defaultdict(set)
+        self.marks: dict[tuple[str, int, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for label in labels:
+            if label.kind == REVIEWED:
+                self.reviewers[label.conversation_id].add(label.annotator)
+            else:
+                self.marks[(label.conversation_id, label.turn_index, label.kind)][label.annotator].add(label.value)
+
+    def reviewed(self, cid: str) -> bool:
+        return bool(self.reviewers.get(cid))
+
+    def given(self, person: str, cid: str, index: int, kind: str, value: str | None = None) -> bool:
+        """Whether ``person`` gave this turn ``value`` (any value of the kind when None)."""
+        mine = self.marks.get((cid, index, kind), {}).get(person, set())
+        return bool(mine) if value is None else value in mine
+
+    def share(self, cid: str, index: int, kind: str, value: str | None = None) -> float:
+        """The share of the conversation's reviewers who gave this turn ``value`` (0 when nobody reviewed it)."""
+        people = self.reviewers.get(cid, set())
+        if not people:
+            return 0.0
+        return sum(self.given(person, cid, index, kind, value) for person in people) / len(people)

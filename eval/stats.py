@@ -66,7 +66,8 @@ def wilson(k: float, n: float, confidence: float = CONFIDENCE) -> list[float] | 
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return [max(0.0, centre - half), min(1.0, centre + half)]
+    # At k = 0 (or n) a bound is exactly 0 (or 1); rounding must not leave 3e-17 there.
+    return [0.0 if k <= 0 else max(0.0, centre - half), 1.0 if k >= n else min(1.0, centre + half)]
 
 
 def proportion(k: int, n: int) -> dict[str, Any]:
