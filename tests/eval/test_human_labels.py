@@ -72,3 +72,30 @@ def test_detectors_are_scored_against_people(labelled: dict) -> None:
 def test_a_log_without_labels_says_so(fixture_log: Path) -> None:
     section = evaluate(load_log(fixture_log))["labels"]
     assert section["status"] == "not logged" and "chirpy review" in section["reason"]
+
+
+# -- labels feed the loop: training the dissatisfaction predictor on people's judgements ---------------------------
+def test_training_examples_take_peoples_labels_where_they_reviewed(fixture_log: Path) -> None:
+    from classifiers.dissatisfaction.logdata import read_examples
+
+    with open_log(fixture_log) as store:
+        store.add_label(Label("c1", -1, "reviewed", "complete", "ana"))
+        store.add_label(Label("c1", 2, "dissatisfaction", "criticism", "ana"))  # the detector sees nothing there
+    detector = read_examples(fixture_log)
+    human = read_examples(fixture_log, labels="human")
+    both = read_examples(fixture_log, labels="both")
+    assert {e.conversation_id for e in human} == {"c1"}  # only what a person reviewed
+    assert [e.label for e in human] == [False, True, False, False]  # bot turns 0-3, answered by user turns 1-4
+    assert len(both) == len(detector)
+    assert [e.label for e in both if e.conversation_id == "c1"] == [False, True, False, False]
+    assert [e.label for e in both if e.conversation_id != "c1"] == [e.label for e in detector if e.conversation_id != "c1"]
+
+
+def test_training_on_human_labels_without_any_review_is_one_clear_error(fixture_log: Path) -> None:
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    result = CliRunner().invoke(cli, ["train", "dissatisfaction", "--db", str(fixture_log), "--labels", "human",
+                                      "--dry-run"])
+    assert result.exit_code == 2 and "no conversation that a person marked reviewed" in result.output
