@@ -74,7 +74,7 @@ def _summarise(groups: dict[str, dict[str, list[float]]], replay: bool) -> dict[
         rows.append(row)
     comparisons = {
         name: pairwise({a: groups[a][name] for a in names}, compare_samples, replay=replay)
-        for name in (*MEASURES, "turns") if len(names) > 1
+        for name in (*MEASURES, "turns") if len(names) > 1 and any(groups[a][name] for a in names)
     }
     return {"arms": rows, "comparisons": comparisons}
 

@@ -53,7 +53,7 @@ def create_review_app(store: LogStore, *, annotator: str = "", extra_hosts: tupl
         labelled = store.labelled_conversation_ids()
         openings = _openings(store, [c.id for c in shown])
         return render_template("list.html", lines=shown, total=len(found), all=len(index.lines), page=page,
-                               pages=pages, filters=filters, choices=index.choices(), labelled=labelled,
+                               pages=pages, filters=filters, choices=index.choices, labelled=labelled,
                                openings=openings, query=filters.query(), annotator=annotator)
 
     @app.get("/conversations/<cid>")
@@ -63,8 +63,9 @@ def create_review_app(store: LogStore, *, annotator: str = "", extra_hosts: tupl
         if not turns:
             abort(404)
         runs: dict[int, list[dict[str, Any]]] = {}
+        # By turn id: responder_runs is indexed on turn_id (not conversation_id), and holds ~30 rows per turn.
         for run in store.query("SELECT turn_index, responder, phase, status, latency_ms, error FROM responder_runs "
-                               "WHERE conversation_id = ? ORDER BY id", (cid,)):
+                               "WHERE turn_id IN (SELECT id FROM turns WHERE conversation_id = ?) ORDER BY id", (cid,)):
             runs.setdefault(run["turn_index"], []).append(run)
         views = [_turn_view(turn, store.candidates(turn["id"]), runs.get(turn["turn_index"], [])) for turn in turns]
         filters = Filters.from_args(request.args)

@@ -60,6 +60,7 @@ class ConversationIndex:
         self._turns = -1
         self.lines: list[ConversationLine] = []  # newest first
         self.by_id: dict[str, ConversationLine] = {}
+        self.choices: dict[str, list[str]] = {}
 
     def refresh(self) -> None:
         """Rebuild when turns were added since the last build (a live bot may be writing)."""
@@ -90,12 +91,11 @@ class ConversationIndex:
                 line.dissatisfied = line.dissatisfied or bool(dissatisfaction)
         self.lines = sorted(lines.values(), key=lambda c: (c.created_at, c.id), reverse=True)
         self.by_id = lines
-
-    def choices(self) -> dict[str, list[str]]:
-        """What each filter can be set to, from the log itself."""
-        arms = sorted({f"{e}={a}" for c in self.lines for e, a in c.arms.items()})
-        return {"arm": arms, "responder": sorted({r for c in self.lines for r in c.responders}),
-                "ended": sorted({c.end_reason for c in self.lines})}
+        self.choices = {  # what each filter can be set to, from the log itself
+            "arm": sorted({f"{e}={a}" for c in self.lines for e, a in c.arms.items()}),
+            "responder": sorted({r for c in self.lines for r in c.responders}),
+            "ended": sorted({c.end_reason for c in self.lines}),
+        }
 
     def select(self, filters: Filters) -> list[ConversationLine]:
         found = self.lines
@@ -123,9 +123,10 @@ class ConversationIndex:
 
     def search(self, text: str) -> set[str]:
         """Conversations where the user or the bot said ``text`` (case-insensitive substring)."""
-        pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        rows = self.store.query("SELECT DISTINCT conversation_id AS id FROM turns WHERE lower(user_text) LIKE ? "
-                                "ESCAPE '\\' OR lower(bot_text) LIKE ? ESCAPE '\\'", (pattern, pattern))
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        like = "ILIKE" if self.store.dialect == "postgresql" else "LIKE"  # SQLite's LIKE ignores ASCII case
+        rows = self.store.query(f"SELECT DISTINCT conversation_id AS id FROM turns WHERE user_text {like} ? "
+                                f"ESCAPE '\\' OR bot_text {like} ? ESCAPE '\\'", (pattern, pattern))
         return {r["id"] for r in rows}
 
     def neighbours(self, cid: str, filters: Filters) -> tuple[str | None, str | None]:

@@ -31,7 +31,7 @@ RECORDINGS = [
 ]
 
 
-def bot_config(db: Path) -> Config:
+def bot_config(db: Path | str) -> Config:
     config = Config.from_dict({
         "bot": {"db": str(db), "seed": 5, "deadline_seconds": 2.0, "spacy_model": "blank"},
         "pipeline": {"annotators": ["offense", "dissatisfaction"], "filters": ["no_repeat"], "shapers": []},
@@ -41,14 +41,18 @@ def bot_config(db: Path) -> Config:
     return config
 
 
-@pytest.fixture
-def replayed_log(tmp_path: Path) -> Path:
-    db = tmp_path / "replayed.db"
-    bot = Bot(bot_config(db))
+def replay_into(location: Path | str) -> None:
+    bot = Bot(bot_config(location))
     try:
         replay(bot, [RecordedConversation(f"conv-{i}", said) for i, said in enumerate(RECORDINGS)], progress=False)
     finally:
         bot.close()
+
+
+@pytest.fixture
+def replayed_log(tmp_path: Path) -> Path:
+    db = tmp_path / "replayed.db"
+    replay_into(db)
     return db
 
 

@@ -9,6 +9,8 @@ import pytest
 from chirpy.store import open_log
 from review.app import PAGE_SIZE, create_review_app
 
+from .conftest import replay_into
+
 
 @pytest.fixture
 def client(replayed_log):
@@ -122,3 +124,18 @@ def builders_for_pages(tmp_path):
             store.save_turn(TurnRecord(cid, 0, None, "hello", "launch", None, 1.0, {}, {}),
                             ConversationState(conversation_id=cid, turn_index=1))
     return path
+
+
+def test_the_app_runs_on_both_engines(log_location):
+    replay_into(log_location)
+    with open_log(log_location) as store:
+        client = create_review_app(store, annotator="ana").test_client()
+        assert _listed(client.get("/?text=Rex")) == ["conv-4"]  # case-insensitive on PostgreSQL too (ILIKE)
+        assert _listed(client.get("/?text=50%25_off")) == []
+        page = client.get("/conversations/conv-4").get_data(as_text=True)
+        assert "my dog is called rex" in page and "responder runs" in page
+        label = client.post("/api/v1/labels", json={"conversation_id": "conv-4", "turn_index": 2,
+                                                    "kind": "bot_error", "value": "ignoring"})
+        assert label.status_code == 201
+        assert _listed(client.get("/?labelled=yes")) == ["conv-4"]
+        assert client.delete(f"/api/v1/labels/{label.json['id']}").status_code == 200
