@@ -83,11 +83,20 @@ def _by_responder(pairs: list[Pair]) -> list[dict[str, Any]]:
 
 def _by_type(pairs: list[Pair]) -> list[dict[str, Any]]:
     kinds = list(_known_types())
-    for _, _, types, _ in pairs:
-        kinds += [t for t in types if t not in kinds]
+    turns: dict[str, int] = {}  # per conversation: bot turns, and those followed by each type
+    hits: dict[str, dict[str, int]] = {}
+    for cid, _, types, _ in pairs:
+        turns[cid] = turns.get(cid, 0) + 1
+        for kind in set(types):
+            if kind not in kinds:
+                kinds.append(kind)
+            by_kind = hits.setdefault(kind, {})
+            by_kind[cid] = by_kind.get(cid, 0) + 1
+    ids = list(turns)
+    sizes = [turns[c] for c in ids]
     rows = []
     for kind in kinds:
-        found = share([(cid, kind in types) for cid, _, types, _ in pairs])
+        found = clustered_proportion([hits.get(kind, {}).get(c, 0) for c in ids], sizes)
         rows.append({"type": kind, "count": found["k"], "share": found["rate"], "ci": found["ci"]})
     return rows
 
