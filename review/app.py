@@ -12,7 +12,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, abort, jsonify, render_template, request, url_for
+from flask import Flask, Response, abort, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from chirpy.server.access import is_local_client

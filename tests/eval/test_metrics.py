@@ -6,7 +6,6 @@ B (c4-c6); backchannel arms "0" (c1-c3) and "33" (c4-c6); turn latencies 10, 20,
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pytest

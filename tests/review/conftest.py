@@ -4,7 +4,6 @@ real Chromium (Debian's, driven by Playwright) with screenshots kept as test art
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from pathlib import Path
 from typing import Any, Callable, Iterator
