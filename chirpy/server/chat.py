@@ -20,6 +20,11 @@ def chat() -> Response:
     return send_from_directory(PAGE, "chat.html", mimetype="text/html", max_age=0)
 
 
-@blueprint.get("/chat/<any('chat.js', 'chat.css'):asset>")
-def asset(asset: str) -> Response:
-    return send_from_directory(PAGE, asset, max_age=0)
+@blueprint.get("/chat/chat.js")
+def script() -> Response:
+    return send_from_directory(PAGE, "chat.js", max_age=0)
+
+
+@blueprint.get("/chat/chat.css")
+def style() -> Response:
+    return send_from_directory(PAGE, "chat.css", max_age=0)
