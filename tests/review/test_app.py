@@ -139,3 +139,21 @@ def test_the_app_runs_on_both_engines(log_location):
         assert label.status_code == 201
         assert _listed(client.get("/?labelled=yes")) == ["conv-4"]
         assert client.delete(f"/api/v1/labels/{label.json['id']}").status_code == 200
+
+
+def test_review_command_refuses_a_missing_log_and_a_taken_port(tmp_path, replayed_log):
+    import socket
+
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    missing = tmp_path / "typo.db"
+    result = CliRunner().invoke(cli, ["review", "--db", str(missing)])
+    assert result.exit_code == 2 and "error:" in result.output and not missing.exists()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["review", "--db", str(replayed_log), "--port", str(port)])
+    assert result.exit_code == 2 and "cannot listen on 127.0.0.1" in result.output
