@@ -172,7 +172,7 @@ def compare_samples(a: Sequence[float], b: Sequence[float]) -> dict[str, Any]:
     u, p = float(found.statistic), float(found.pvalue)
 
     # The rank-biserial correlation depends only on order: bootstrap the pooled dense ranks, so each
-    # resample's U statistic is a vectorised sorted search rather than a rank test per resample.
+    # resample's U statistic is a vectorised count over ranks rather than a rank test per resample.
     ranks = np.unique(np.concatenate([x, y]), return_inverse=True)[1]
     rx, ry = ranks[: len(x)], ranks[len(x):]
     batch = max(1, 20_000_000 // (len(ranks) + 1))  # resamples per call: bounds the rank-count table's memory
