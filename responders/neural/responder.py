@@ -29,7 +29,8 @@ from responders.neural.scoring import make_scorer
 
 log = logging.getLogger("chirpy.neural")
 CONTENT = Path(__file__).parent / "content" / "openers.toml"
-GENERATION_KEYS = ("num_candidates", "max_new_tokens", "temperature", "top_p", "top_k", "history_tokens")
+GENERATION_KEYS = ("num_candidates", "max_new_tokens", "temperature", "top_p", "top_k", "history_tokens",
+                   "history_trim_tokens", "prefix_cache_mb")
 
 
 @responders.register("neural")
@@ -49,11 +50,11 @@ class NeuralResponder(Responder):
 
         from responders.neural.generation import GenerationSettings, SharedCacheGenerator
         from responders.neural.loading import try_load_model
-        from responders.neural.precision import Precision
+        from responders.neural.precision import PhasePrecision
 
         try:
             settings = GenerationSettings.from_config({k: cfg[k] for k in GENERATION_KEYS if k in cfg})
-            Precision.parse(cfg.get("precision", "auto"))
+            PhasePrecision.parse(cfg.get("precision", "auto"))
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"[responders.neural] {exc}") from None
         loaded, problem = try_load_model(str(cfg.get("model", "") or ""), precision=cfg.get("precision", "auto"),
@@ -67,7 +68,7 @@ class NeuralResponder(Responder):
         if notice:
             log.warning(notice)
             self.ranker_name = "likelihood"
-        log.info("neural responder ready: %s (%s)", loaded.name, loaded.precision.value)
+        log.info("neural responder ready: %s (%s)", loaded.name, loaded.phases)
 
     # -- opening a personal topic ----------------------------------------------------------------
     def prompt(self, ctx: TurnContext) -> Returned:
@@ -94,19 +95,21 @@ class NeuralResponder(Responder):
         user_now = ctx.annotations.text
         history = [u.text for u in ctx.history] + [user_now]
 
-        def should_stop() -> bool:
-            return ctx.cancelled.is_set() or time.monotonic() >= ctx.deadline - self.margin
-
         started = time.monotonic()
-        result = self.generator.generate(history, seed=ctx.rng.randrange(2**31), should_stop=should_stop,
-                                         keep_hidden=bool(getattr(self.scorer, "needs_hidden", False)))
+        result = self.generator.generate(history, seed=ctx.rng.randrange(2**31), should_stop=ctx.cancelled,
+                                         deadline=ctx.deadline - self.margin, cache_key=ctx.conversation_id)
         gen_ms = (time.monotonic() - started) * 1000
+        stop_note = result.stop_note()
+        if result.cancelled:
+            log.info("neural turn %s/%s: %s", ctx.conversation_id, ctx.turn_index, stop_note)
         filter_ctx = FilterContext(user_turns=ctx.state.user_utterances() + [user_now], bot_turns=ctx.state.bot_lines())
         seen: dict[str, int] = {}
         survivors, rejected = [], []
         for i, cand in enumerate(result.candidates + result.unfinished):
-            if not cand.finished:
+            if cand.ending == "length":
                 rejected.append((cand, "neural.unfinished: cut off at max_new_tokens"))
+            elif not cand.finished:
+                rejected.append((cand, f"neural.deadline: stopped mid-sentence after {result.steps}/{result.max_steps} tokens"))
             elif cand.text.lower() in seen:
                 rejected.append((cand, f"neural.duplicate: same as sample {seen[cand.text.lower()]}"))
             elif hit := first_rejection(cand.text, filter_ctx, self.filters):
@@ -119,11 +122,13 @@ class NeuralResponder(Responder):
         ranked = sorted(zip(survivors, scores), key=lambda pair: -pair[1])
         topic = private.get("topic")
         common = {"neural_turn": turns, "generation_ms": round(gen_ms, 1), "samples": len(result.candidates)
-                  + len(result.unfinished), "cancelled": result.cancelled, "user_led": True}
+                  + len(result.unfinished), "neural_stop": stop_note, "history_tokens": result.prefix_tokens,
+                  "reused_tokens": result.reused_tokens, "prefill_ms": result.prefill_ms, "user_led": True}
         out: list[Candidate] = []
         for rank_, (cand, score) in enumerate(ranked):
             c = Candidate(cand.text, Priority.STRONG_CONTINUE, needs_prompt=last, topic=topic, state=state,
-                          scores=self._scores(cand, score), meta=common | {"neural_rank": rank_})
+                          scores=self._scores(cand, score),
+                          meta=common | {"neural_rank": rank_, "neural_ending": cand.ending})
             if rank_ >= self.return_top:
                 c.rejected = f"neural.rank: below the top {self.return_top}"
             out.append(c)
