@@ -19,100 +19,28 @@ import re
 import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import torch
 
+from responders.neural.contract import (  # noqa: F401 - GenerationResult/Settings are this module's API too
+    STOP_CANCELLED,
+    STOP_COMPLETE,
+    STOP_DEADLINE,
+    GenerationResult,
+    GenerationSettings,
+)
 from responders.neural.decoders import Decoder, GenericDecoder, GPT2PrefixDecoder, supports_prefix_decoder
 from responders.neural.history import encode_history, encode_turn
 from responders.neural.loading import LoadedModel
-from responders.neural.prefix_cache import DEFAULT_BUDGET_MB, PrefixCache
+from responders.neural.prefix_cache import PrefixCache
 from responders.neural.sampling import next_tokens
 from responders.neural.scoring import Ending, NeuralCandidate
 
 StopCheck = Callable[[], bool] | threading.Event | None
 SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
 _serials = itertools.count(1)  # tells apart models that share a name: part of every prefix-cache key
-
-
-@dataclass
-class GenerationSettings:
-    """Defaults follow the research recipe (20 candidates, top-p 0.9, temperature 0.7, <=20 tokens)."""
-
-    num_candidates: int = 20
-    max_new_tokens: int = 20
-    temperature: float = 0.7
-    top_p: float = 0.9
-    top_k: int = 50
-    history_tokens: int = 800
-    history_trim_tokens: int = 200  # trim the history in chunks this big, so its encoding stays reusable
-    prefix_cache_mb: float = DEFAULT_BUDGET_MB  # memory for conversations' encoded histories; 0 = off
-    do_sample: bool = True
-    stop_at_newline: bool = True  # a reply is one line; False only for raw-LM comparisons
-    decoder: str = "auto"  # "auto" (shared-prefix for GPT-2, else generic) | "prefix" | "generic"
-
-    def __post_init__(self) -> None:
-        problems = []
-        if not (isinstance(self.num_candidates, int) and self.num_candidates >= 1):
-            problems.append("num_candidates must be an integer >= 1")
-        if not (isinstance(self.max_new_tokens, int) and self.max_new_tokens >= 1):
-            problems.append("max_new_tokens must be an integer >= 1")
-        if not (isinstance(self.top_k, int) and self.top_k >= 0):
-            problems.append("top_k must be an integer >= 0 (0 = no top-k cut)")
-        if not (isinstance(self.top_p, (int, float)) and 0 < self.top_p <= 1):
-            problems.append("top_p must be in (0, 1]")
-        if not (isinstance(self.temperature, (int, float)) and self.temperature > 0):
-            problems.append("temperature must be > 0")
-        if not (isinstance(self.history_tokens, int) and self.history_tokens >= 2):
-            problems.append("history_tokens must be an integer >= 2")
-        if not (isinstance(self.history_trim_tokens, int) and 0 <= self.history_trim_tokens < self.history_tokens):
-            problems.append("history_trim_tokens must be an integer >= 0 and below history_tokens")
-        if not (isinstance(self.prefix_cache_mb, (int, float)) and self.prefix_cache_mb >= 0):
-            problems.append("prefix_cache_mb must be >= 0 (0 = off)")
-        if self.decoder not in {"auto", "prefix", "generic"}:
-            problems.append("decoder must be auto, prefix or generic")
-        if problems:
-            raise ValueError("bad neural generation settings: " + "; ".join(problems))
-
-    @classmethod
-    def from_config(cls, config: dict[str, Any]) -> "GenerationSettings":
-        known = {f for f in cls.__dataclass_fields__}
-        unknown = set(config) - known
-        if unknown:
-            raise ValueError(f"unknown neural generation setting(s): {', '.join(sorted(unknown))}")
-        return cls(**config)
-
-
-# Why a decode loop ended: every row done (or at max_new_tokens), the deadline, or the caller cancelled.
-STOP_COMPLETE, STOP_DEADLINE, STOP_CANCELLED = "complete", "deadline", "cancelled"
-
-
-@dataclass
-class GenerationResult:
-    candidates: list[NeuralCandidate]  # complete lines (ending "stop" or "sentence"), fit to offer
-    prefix_tokens: int
-    steps: int
-    stop: str = STOP_COMPLETE
-    unfinished: list[NeuralCandidate] = field(default_factory=list)  # cut lines, for the log only
-    reused_tokens: int = 0  # history positions taken from the prefix cache instead of encoded
-    prefill_ms: float = 0.0
-    decode_ms: float = 0.0
-    max_steps: int = 0  # the length limit the lines were sampled under (max_new_tokens)
-
-    @property
-    def cancelled(self) -> bool:
-        return self.stop != STOP_COMPLETE
-
-    def stop_note(self) -> str:
-        """One line for the turn log: how generation ended and what that did to the candidates."""
-        if self.stop == STOP_COMPLETE:
-            return STOP_COMPLETE
-        cut = sum(c.ending == "sentence" for c in self.candidates)
-        dropped = sum(c.ending == "cut" for c in self.unfinished)
-        outcome = "gave up" if not self.candidates else f"kept {cut} lines cut at a sentence end"
-        return f"{self.stop} after {self.steps}/{self.max_steps} steps: {outcome}, {dropped} cut mid-sentence dropped"
 
 
 @dataclass
@@ -158,6 +86,13 @@ class SharedCacheGenerator:
         self._encode_turn = lru_cache(maxsize=4096)(lambda text: tuple(encode_turn(self.tokenizer, text)))
         # Decoding the whole vocabulary takes ~0.3 s: do it at start-up, not inside the first turn's deadline.
         self.stop_token_ids = self._stop_token_ids()
+
+    def describe(self) -> str:
+        cache = f"prefix cache {self.settings.prefix_cache_mb:g} MB" if self.prefix_cache.enabled else "no prefix cache"
+        return f"{self.loaded.name} in-process ({self.loaded.phases}, {cache})"
+
+    def close(self) -> None:
+        self.prefix_cache.clear()
 
     def _stop_token_ids(self) -> torch.Tensor:
         """EOS plus every vocabulary entry whose text contains a newline (a turn ends at a newline)."""

@@ -19,9 +19,8 @@ from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
+from responders.neural.contract import DEFAULT_PREFIX_CACHE_MB
 from responders.neural.decoders import PrefixKV
-
-DEFAULT_BUDGET_MB = 512
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ class CacheStats:
 class PrefixCache:
     """A byte-bounded LRU of ``CachedPrefix`` entries, one per (model, conversation)."""
 
-    def __init__(self, budget_mb: float = DEFAULT_BUDGET_MB) -> None:
+    def __init__(self, budget_mb: float = DEFAULT_PREFIX_CACHE_MB) -> None:
         if budget_mb < 0:
             raise ValueError("prefix_cache_mb must be >= 0 (0 turns the cache off)")
         self.budget_bytes = int(budget_mb * 1024 * 1024)
@@ -110,6 +109,11 @@ class PrefixCache:
         with self._lock:
             for key in [k for k in self._entries if k[1] == conversation]:
                 self._bytes -= self._entries.pop(key).nbytes
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
 
     def stats(self) -> CacheStats:
         with self._lock:

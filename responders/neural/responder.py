@@ -4,12 +4,16 @@ Flow: its prompt (a scripted personal opener, content/openers.toml) opens a pers
 the next ``max_turns`` turns it answers with sampled GPT-2 candidates that passed the filters,
 best-scored first (scorer named by ``ranker``); on the last turn its line needs a prompt, so a
 scripted topic takes over. Generation starts as soon as the pipeline calls ``respond`` (in parallel
-with the other responders) and stops at the turn deadline, keeping the lines completed so far.
+with the other responders) and stops before the turn deadline, keeping the lines completed so far
+(and lines cut right after a sentence end); how it stopped is logged with every candidate.
 
-Config (``[responders.neural]``, a.k.a. ``neural.*``): model (hub name or local dir; "" = off),
-precision (auto|fp32|bf16|int8), threads, device (cpu|cuda), num_candidates, max_new_tokens, temperature, top_p, top_k,
-history_tokens, ranker, ranker_config, filters, filter_config, max_turns, return_top,
-deadline_margin_s, content.
+Config (``[responders.neural]``, a.k.a. ``neural.*``): backend (local|openai), model (local: hub
+name or dir, "" = off; openai: the served model's name), precision (auto|fp32|bf16|int8 or
+PREFILL/DECODE such as fp32/int8), threads, device (cpu|cuda), num_candidates, max_new_tokens,
+temperature, top_p, top_k, history_tokens, history_trim_tokens, prefix_cache_mb, ranker,
+ranker_config, filters, filter_config, max_turns, return_top, deadline_margin_s, content; for
+backend = "openai" also base_url, api (completions|chat), api_key_env, prompt_prefix, extra_body
+(remote.py).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from chirpy.errors import ComponentUnavailable, ConfigError
 from chirpy.phrasing import pick_phrasing
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
+from responders.neural.backend import NeuralBackend
 from responders.neural.filters import FilterContext, build_filters, first_rejection
 from responders.neural.scoring import make_scorer
 
@@ -48,27 +53,54 @@ class NeuralResponder(Responder):
         except ValueError as exc:
             raise ConfigError(f"[responders.neural] {exc}") from None
 
-        from responders.neural.generation import GenerationSettings, SharedCacheGenerator
+        from responders.neural.backend import backend_name
+        from responders.neural.generation import GenerationSettings
+
+        try:
+            backend = backend_name(cfg)
+            settings = GenerationSettings.from_config({k: cfg[k] for k in GENERATION_KEYS if k in cfg})
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"[responders.neural] {exc}") from None
+        self.generator: NeuralBackend = (self._remote(cfg, settings) if backend == "openai"
+                                         else self._local(cfg, settings))
+        self.ranker_name = str(cfg.get("ranker", "likelihood") or "likelihood")
+        self.scorer, notice = make_scorer(self.ranker_name, cfg.get("ranker_config", {}))
+        if notice:
+            log.warning(notice)
+            self.ranker_name = "likelihood"
+        log.info("neural responder ready: %s", self.generator.describe())
+
+    @staticmethod
+    def _local(cfg: dict[str, Any], settings: Any) -> NeuralBackend:
+        from responders.neural.generation import SharedCacheGenerator
         from responders.neural.loading import try_load_model
         from responders.neural.precision import PhasePrecision
 
         try:
-            settings = GenerationSettings.from_config({k: cfg[k] for k in GENERATION_KEYS if k in cfg})
             PhasePrecision.parse(cfg.get("precision", "auto"))
-        except (TypeError, ValueError) as exc:
+        except ValueError as exc:
             raise ConfigError(f"[responders.neural] {exc}") from None
         loaded, problem = try_load_model(str(cfg.get("model", "") or ""), precision=cfg.get("precision", "auto"),
                                          threads=cfg.get("threads"), device=str(cfg.get("device", "cpu")),
                                          allow_download=bool(cfg.get("download", True)))
         if loaded is None:
             raise ComponentUnavailable(problem or "neural model unavailable")
-        self.generator = SharedCacheGenerator(loaded, settings)
-        self.ranker_name = str(cfg.get("ranker", "likelihood") or "likelihood")
-        self.scorer, notice = make_scorer(self.ranker_name, cfg.get("ranker_config", {}))
-        if notice:
-            log.warning(notice)
-            self.ranker_name = "likelihood"
-        log.info("neural responder ready: %s (%s)", loaded.name, loaded.phases)
+        return SharedCacheGenerator(loaded, settings)
+
+    @staticmethod
+    def _remote(cfg: dict[str, Any], settings: Any) -> NeuralBackend:
+        from responders.neural.remote import OpenAIBackend, RemoteSettings
+
+        try:
+            remote = RemoteSettings.from_config(cfg)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"[responders.neural] {exc}") from None
+        return OpenAIBackend(remote, settings)
+
+    def close(self) -> None:
+        close = getattr(self.generator, "close", None)  # tests swap in stub generators without one
+        if callable(close):
+            close()
 
     # -- opening a personal topic ----------------------------------------------------------------
     def prompt(self, ctx: TurnContext) -> Returned:
@@ -100,8 +132,9 @@ class NeuralResponder(Responder):
                                          deadline=ctx.deadline - self.margin, cache_key=ctx.conversation_id)
         gen_ms = (time.monotonic() - started) * 1000
         stop_note = result.stop_note()
-        if result.cancelled:
-            log.info("neural turn %s/%s: %s", ctx.conversation_id, ctx.turn_index, stop_note)
+        if result.cancelled:  # a cut is worth a line; a backend that is down already warned once
+            log.log(logging.INFO if result.steps else logging.DEBUG, "neural turn %s/%s: %s",
+                    ctx.conversation_id, ctx.turn_index, stop_note)
         filter_ctx = FilterContext(user_turns=ctx.state.user_utterances() + [user_now], bot_turns=ctx.state.bot_lines())
         seen: dict[str, int] = {}
         survivors, rejected = [], []

@@ -13,7 +13,6 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from chirpy.registry import scorers
 
-
 # How a sampled line ended: "stop" = its own newline/EOS; "sentence" = the deadline stopped it right
 # after a sentence end (offered, and logged as such); "length" = max_new_tokens mid-line; "cut" = the
 # deadline (or a cancel) stopped it mid-sentence. Only "stop" and "sentence" lines are offered.
