@@ -73,6 +73,9 @@ def choices(body: dict[str, Any], chat: bool) -> list[dict[str, Any]]:
 def _handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+        # Headers and body go out in two writes: without TCP_NODELAY, Nagle's algorithm holds the body
+        # until the client's delayed ACK (~40 ms). Real servers (uvicorn under vLLM) set it too.
+        disable_nagle_algorithm = True
 
         def log_message(self, *args: Any) -> None:  # quiet: tests read state.requests instead
             return
