@@ -27,14 +27,19 @@ import torch
 
 @dataclass(frozen=True)
 class PrefixKV:
-    """The keys and values of an encoded token prefix, per layer, each ``(1, heads, tokens, head_dim)``."""
+    """The keys and values of an encoded token prefix, per layer.
+
+    Values are ``(1, heads, tokens, head_dim)``; keys are the same, or with ``keys_transposed``
+    ``(1, heads, head_dim, tokens)``: the layout the shared-prefix decode step multiplies fastest.
+    """
 
     keys: tuple[torch.Tensor, ...]
     values: tuple[torch.Tensor, ...]
+    keys_transposed: bool = False
 
     @property
     def length(self) -> int:
-        return int(self.keys[0].shape[-2]) if self.keys else 0
+        return int(self.values[0].shape[-2]) if self.values else 0
 
     @property
     def nbytes(self) -> int:
@@ -44,7 +49,8 @@ class PrefixKV:
         """The first ``tokens`` positions (views: no copy; causal attention makes them exact)."""
         if tokens >= self.length:
             return self
-        return PrefixKV(tuple(k[:, :, :tokens] for k in self.keys), tuple(v[:, :, :tokens] for v in self.values))
+        keys = tuple(k[..., :tokens] if self.keys_transposed else k[:, :, :tokens] for k in self.keys)
+        return PrefixKV(keys, tuple(v[:, :, :tokens] for v in self.values), self.keys_transposed)
 
 
 class Decoder(Protocol):
@@ -179,28 +185,29 @@ class GPT2PrefixDecoder:
         ids = torch.tensor([new_ids], device=self.device)
         positions = torch.arange(start, start + count, device=self.device)
         h = self.prefill_tf.wte(ids) + self.prefill_tf.wpe(positions)  # (1, T, E)
-        mask = None
-        if start:  # row t sees every past position and the new ones up to itself
-            mask = torch.arange(start + count, device=self.device) <= (positions.unsqueeze(1))
+        # Row t sees every earlier position and itself.
+        visible = torch.arange(start + count, device=self.device) <= positions.unsqueeze(1)  # (T, P + T)
         keys, values = [], []
         for i, block in enumerate(self.prefill_blocks):
             q, k, v = block.attn.c_attn(block.ln_1(h)).split(self.embed, dim=-1)
-            q, k, v = self._heads(q), self._heads(k).to(self.dtype), self._heads(v).to(self.dtype)
+            q = self._heads(q) * self.scaling[i]
+            k = self._heads(k).transpose(-1, -2).to(self.dtype)  # (1, H, D, T): see PrefixKV
+            v = self._heads(v).to(self.dtype)
             if start:
-                k, v = torch.cat([past.keys[i], k], dim=2), torch.cat([past.values[i], v], dim=2)
+                k, v = torch.cat([past.keys[i], k], dim=-1), torch.cat([past.values[i], v], dim=2)
             else:  # own storage: views would pin the whole fused q/k/v buffer in the prefix cache
                 k, v = k.contiguous(), v.contiguous()
             keys.append(k)
             values.append(v)
-            a = torch.nn.functional.scaled_dot_product_attention(
-                q, k.to(q.dtype), v.to(q.dtype), attn_mask=mask, is_causal=mask is None, scale=self.scaling[i])
+            scores = torch.matmul(q.to(k.dtype), k).float().masked_fill_(~visible, float("-inf"))
+            a = torch.matmul(torch.softmax(scores, dim=-1).to(v.dtype), v).to(h.dtype)  # (1, H, T, D)
             h = h + block.attn.c_proj(a.transpose(1, 2).reshape(1, count, self.embed))
             mlp = block.mlp
             h = h + mlp.c_proj(self.act(mlp.c_fc(block.ln_2(h))))
         logits = self.prefill_head(self.prefill_tf.ln_f(h[:, -1, :])).float()
         self.prefix_k, self.prefix_v = tuple(keys), tuple(values)
         self.prefix_len = start + count
-        return logits, PrefixKV(self.prefix_k, self.prefix_v)
+        return logits, PrefixKV(self.prefix_k, self.prefix_v, keys_transposed=True)
 
     def expand(self, rows: int) -> None:
         shape = (rows, self.heads, self.capacity, self.head_dim)
@@ -212,19 +219,22 @@ class GPT2PrefixDecoder:
         self.suffix_k = [k.index_select(0, rows) for k in self.suffix_k]
         self.suffix_v = [v.index_select(0, rows) for v in self.suffix_v]
 
-    def _attend(self, i: int, q: torch.Tensor, scaling: float) -> torch.Tensor:
-        """q (R, H, D) -> attention output (R, H, D) over prefix (shared) + suffix (per row)."""
+    def _attend(self, i: int, q: torch.Tensor) -> torch.Tensor:
+        """q (R, H, D), already scaled -> attention output (R, H, D) over prefix (shared) + suffix (per row).
+
+        Scores live as (H, R, positions), contiguous, and the prefix keys as (H, D, P): every batched
+        matmul then reads plain row-major blocks (a transposed or sliced operand made torch copy it
+        or take a slow path, which at 800 history tokens cost more than the weights)."""
         t = self.filled + 1
-        pk, pv = self.prefix_k[i][0], self.prefix_v[i][0]  # (H, P, D)
+        pk, pv = self.prefix_k[i][0], self.prefix_v[i][0]  # (H, D, P), (H, P, D)
         sk, sv = self.suffix_k[i][:, :, :t], self.suffix_v[i][:, :, :t]  # (R, H, t, D)
-        qh = q.transpose(0, 1)  # (H, R, D): all rows share the prefix, so one batched matmul per head
-        prefix_scores = torch.matmul(qh, pk.transpose(-1, -2)).transpose(0, 1)  # (R, H, P)
-        suffix_scores = torch.matmul(sk, q.unsqueeze(-1)).squeeze(-1)  # (R, H, t)
-        scores = torch.cat([prefix_scores, suffix_scores], dim=-1).float() * scaling
-        probs = torch.softmax(scores, dim=-1).to(q.dtype)
-        p_prefix, p_suffix = probs[..., : self.prefix_len], probs[..., self.prefix_len :]
-        out = torch.matmul(p_prefix.transpose(0, 1), pv).transpose(0, 1)  # (R, H, D)
-        return out + torch.matmul(p_suffix.unsqueeze(-2), sv).squeeze(-2)
+        qh = q.transpose(0, 1).contiguous()  # (H, R, D): all rows share the prefix: one matmul per head
+        prefix_scores = torch.matmul(qh, pk)  # (H, R, P)
+        suffix_scores = torch.matmul(sk, q.unsqueeze(-1)).squeeze(-1).transpose(0, 1)  # (H, R, t)
+        probs = torch.softmax(torch.cat([prefix_scores, suffix_scores], dim=-1).float(), dim=-1).to(q.dtype)
+        out = torch.matmul(probs[..., : self.prefix_len], pv).transpose(0, 1)  # (R, H, D)
+        p_suffix = probs[..., self.prefix_len :].transpose(0, 1).unsqueeze(-2)  # (R, H, 1, t)
+        return out + torch.matmul(p_suffix, sv).squeeze(-2)
 
     def step(self, tokens: torch.Tensor) -> torch.Tensor:
         rows = tokens.shape[0]
@@ -236,10 +246,10 @@ class GPT2PrefixDecoder:
             attn = block.attn
             qkv = attn.c_attn(block.ln_1(h))
             q, k, v = qkv.split(self.embed, dim=-1)
-            q = q.view(rows, self.heads, self.head_dim)
+            q = q.view(rows, self.heads, self.head_dim) * self.scaling[i]
             self.suffix_k[i][:, :, slot] = k.view(rows, self.heads, self.head_dim)
             self.suffix_v[i][:, :, slot] = v.view(rows, self.heads, self.head_dim)
-            a = self._attend(i, q, self.scaling[i]).reshape(rows, self.embed)
+            a = self._attend(i, q).reshape(rows, self.embed)
             h = h + attn.c_proj(a)
             mlp = block.mlp
             h = h + mlp.c_proj(self.act(mlp.c_fc(block.ln_2(h))))

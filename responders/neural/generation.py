@@ -80,7 +80,8 @@ class SharedCacheGenerator:
         self.tokenizer = loaded.tokenizer
         self.settings = settings or GenerationSettings()
         self.prefix_cache = prefix_cache if prefix_cache is not None else PrefixCache(self.settings.prefix_cache_mb)
-        self.model_key = f"{loaded.name}|{loaded.phases}|#{next(_serials)}"
+        # The cache key names the model object, its precisions and the decoder (whose key layout differs).
+        self.model_key = f"{loaded.name}|{loaded.phases}|{self._decoder_kind()}|#{next(_serials)}"
         self._lock = threading.Lock()
         self._first_step_s = 0.0  # the last turn's first decode step: predicts this turn's first one
         self._encode_turn = lru_cache(maxsize=4096)(lambda text: tuple(encode_turn(self.tokenizer, text)))
@@ -109,11 +110,16 @@ class SharedCacheGenerator:
         chunk = min(s.history_trim_tokens, budget // 2)
         return encode_history(self.tokenizer, history, budget, chunk, encode=self._encode_turn)
 
-    def _decoder(self) -> Decoder:
+    def _decoder_kind(self) -> str:
         mode = self.settings.decoder
         if mode == "prefix" or (mode == "auto" and supports_prefix_decoder(self.model)):
             if not supports_prefix_decoder(self.model):
                 raise ValueError("the shared-prefix decoder supports GPT-2 models only")
+            return "prefix"
+        return "generic"
+
+    def _decoder(self) -> Decoder:
+        if self._decoder_kind() == "prefix":
             return GPT2PrefixDecoder(self.model, self.settings.max_new_tokens, self.prefill_model)
         return GenericDecoder(self.model, self.prefill_model)
 
