@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import torch
 
-from responders.neural.contract import (  # noqa: F401 - GenerationResult/Settings are this module's API too
+from responders.neural.contract import (
     STOP_CANCELLED,
     STOP_COMPLETE,
     STOP_DEADLINE,
