@@ -38,7 +38,7 @@ import torch  # noqa: E402
 
 from responders.neural.generation import GenerationSettings, SharedCacheGenerator  # noqa: E402
 from responders.neural.loading import LoadedModel  # noqa: E402
-from responders.neural.precision import Precision, apply_precision, resolve_auto  # noqa: E402
+from responders.neural.precision import Precision, apply_precision, resolve_phases  # noqa: E402
 
 SIZES = {"small": dict(n_layer=12, n_embd=768, n_head=12), "medium": dict(n_layer=24, n_embd=1024, n_head=16)}
 VOCAB, EOS = 50257, 50256
@@ -174,7 +174,7 @@ def main() -> None:
           f"  (medians; shared machine: absolute times are noisy, ratios are side by side)")
     print(f"measured: read bandwidth {machine.bandwidth / 1e9:.1f} GB/s; matmul "
           + ", ".join(f"{k} {v / 1e9:.0f} GFLOP/s" for k, v in machine.flops.items()))
-    print(f"auto precision on this machine: {resolve_auto().value}")
+    print(f"auto precision on this machine (prefill/decode, GPT-2-medium-sized matmuls): {resolve_phases('auto', 1024)}")
     rng = torch.Generator().manual_seed(0)
     prefix = [EOS] + torch.randint(0, VOCAB - 1, (args.history - 1,), generator=rng).tolist()
 

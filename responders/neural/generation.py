@@ -208,7 +208,8 @@ class SharedCacheGenerator:
         for step in range(s.max_new_tokens):
             chosen = next_tokens(logits, do_sample=s.do_sample, temperature=s.temperature,
                                  top_k=s.top_k, top_p=s.top_p, generator=rng)
-            chosen_lp = torch.log_softmax(logits, dim=-1).gather(-1, chosen.unsqueeze(-1)).squeeze(-1)
+            # log p(chosen) = its logit - logsumexp: no (rows x vocab) log-softmax tensor is written
+            chosen_lp = logits.gather(-1, chosen.unsqueeze(-1)).squeeze(-1) - torch.logsumexp(logits, dim=-1)
             is_stop = torch.isin(chosen, stops)
             # Plain lists once per step: indexing tensors element by element costs microseconds each.
             for row, token, lp, stop in zip(active.tolist(), chosen.tolist(), chosen_lp.tolist(), is_stop.tolist()):
