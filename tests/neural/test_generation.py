@@ -193,3 +193,16 @@ def test_no_time_left_gives_up_and_says_so(tiny, clock):
     assert "gave up" in result.stop_note()
     full = gen.generate(HISTORY, n=4, seed=0, deadline=clock.now + 100)
     assert full.stop == "complete" and full.stop_note() == "complete"
+
+
+def test_prefix_attention_without_the_fused_kernel_gives_the_same_result(monkeypatch):
+    from responders.neural import decoders
+
+    q, k, v = torch.randn(1, 4, 5, 8), torch.randn(1, 4, 30, 8), torch.randn(1, 4, 30, 8)
+    fused_out, fused_lse = decoders.prefix_attention(q, k, v)
+    monkeypatch.setattr(decoders, "_flash_with_lse", lambda: None)
+    plain_out, plain_lse = decoders.prefix_attention(q, k, v)
+    scores = q[0] @ k[0].transpose(-1, -2)
+    torch.testing.assert_close(plain_out, torch.softmax(scores, -1) @ v[0], atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(fused_out, plain_out, atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(fused_lse, plain_lse, atol=1e-5, rtol=1e-5)
