@@ -33,8 +33,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from chirpy.bot import Bot  # noqa: E402
 from chirpy.config import Config  # noqa: E402
-from chirpy.initiative.summary import by_previous_action, summarize  # noqa: E402
 from chirpy.replay import read_conversations, replay  # noqa: E402
+from eval.initiative import by_previous_move, controller_summary  # noqa: E402
+from eval.log import load_log  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "topical_chat" / "valid_freq.json"
 
@@ -81,9 +82,9 @@ def main() -> None:
     print(f"{len(conversations)} conversations from {args.data}; logs in {args.out}")
     for arm in args.arms.split(","):
         db, seconds, turns = run_arm(arm.strip(), conversations, args)
-        (summary,) = [s for s in summarize(db, args.experiment) if s.arm == arm.strip()]
+        (summary,) = [s for s in controller_summary(db, args.experiment) if s.arm == arm.strip()]
         figures[arm] = {**summary.to_dict(), "seconds": round(seconds, 1), "ms_per_turn": round(1000 * seconds / max(1, turns), 1),
-                        "by_previous_action": by_previous_action(db), "db": str(db)}
+                        "by_previous_move": by_previous_move(load_log(db)), "db": str(db)}
         print(f"  arm {arm:>3}: {turns} user turns in {seconds:.1f} s ({figures[arm]['ms_per_turn']} ms/turn, noisy)")
 
     print()
@@ -106,12 +107,12 @@ def main() -> None:
     print("user measures by what the bot did in the turn they answer (all arms pooled):")
     pooled: dict[str, list] = {}
     for f in figures.values():
-        for key, group in f["by_previous_action"].items():
+        for key, group in f["by_previous_move"].items():
             pooled.setdefault(key, []).append(group)
     for key, groups in sorted(pooled.items()):
-        n = sum(g["n"] for g in groups)
-        tokens = sum(g["mean_tokens"] * g["n"] for g in groups) / n
-        nps = sum(g["mean_noun_phrases"] * g["n"] for g in groups) / n
+        n = sum(g["user_turns"] for g in groups)
+        tokens = sum(g["tokens_mean"] * g["user_turns"] for g in groups) / n
+        nps = sum(g["noun_phrases_mean"] * g["user_turns"] for g in groups) / n
         print(f"  after {key:<17} n={n:<5} tokens {tokens:5.2f}  distinct NPs {nps:4.2f}")
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))

@@ -1,206 +1,201 @@
 """Measure the offense classifier on ConvAbuse (real user abuse towards deployed conversational agents).
 
-Usage:  python bench/offense_convabuse.py [DATA_DIR] [--errors N] [--benign TOPICAL_CHAT_DIR]
+Usage:  python bench/offense_convabuse.py [DATA_DIR | FILE.csv] [--splits train,valid] [--csv FILE ...]
+                                          [--errors N] [--benign TOPICAL_CHAT_DIR] [--folds 5] [--no-cv]
 
-DATA_DIR defaults to ../shared/data/convabuse (relative to the project root) and must hold
-train.csv and valid.csv. Prints, per split: precision / recall / F1 of "abusive vs not" with the
-confusion counts and a plain word-list baseline, then per ConvAbuse abuse type; then false-alarm
-rates on ordinary human chat (Topical-Chat), and the classifier's speed.
+DATA_DIR defaults to ../shared/data/convabuse (relative to the project root) and must hold the
+named splits (train.csv and valid.csv); a .csv path, or any --csv, is scored as given (any file in
+the ConvAbuse column layout, e.g. a held-out split). Prints, all through the ``offense`` annotator the
+bot runs (user text cleaned as the bot cleans it, the bot's previous line as context):
 
-Gold label (from the data README): a row is abusive when more than half of the annotators who
-labelled it marked -1, -2 or -3. A row has abuse type T when it is abusive and at least half of the
-annotators who labelled it ticked T. Per type we report recall of "flagged offensive" on rows of
-that type, and P/R/F1 of the classifier's closest type (``TYPE_MAP``) against rows of that type.
+1. nested cross-validation on the splits merged: per outer fold a model is trained, its thresholds
+   chosen by an inner cross-validation of that fold's training part, and it is written to a model
+   file and loaded by the annotator; precision / recall / F1 as mean ± sd over folds, next to the
+   rules alone on the same folds, and per-type recall of the cross-validated verdicts;
+2. per CSV: the shipped model and the rules alone (confusion counts, per-type recall); the shipped
+   model was trained on train and valid, so its figures there are in-sample;
+3. the false-alarm rate on ordinary chat (every message of Topical-Chat valid_freq and valid_rare);
+4. per-turn latency, p50 / p95, of the shipped classifier and of the rules alone in the same run.
+
+Gold label (``classifiers/offense/dataset.py``): a row is abusive when more than half of the
+annotators who labelled it marked -1, -2 or -3 (a cell "a, b" counts by its first value).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import re
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
+from typing import Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from classifiers.offense import classify_offense, default_classifier  # noqa: E402
+from classifiers.offense.classifier import RULES_ONLY, default_classifier  # noqa: E402
+from classifiers.offense.dataset import LabelledTurn, read_convabuse_csv  # noqa: E402
+from classifiers.offense.errors import OffenseDataError  # noqa: E402
+from classifiers.offense.evaluate import (  # noqa: E402
+    Figures,
+    annotate_turns,
+    annotate_with_model,
+    figures_of,
+    fold_summary,
+    type_recalls,
+)
+from classifiers.offense.result import OffenseResult  # noqa: E402
+from classifiers.offense.rules import lexicon_for  # noqa: E402
 
-ABUSE_TYPES = ("intellectual", "sex_harassment", "sexist", "racist", "homophobic", "ableist", "transphobic")
-TYPE_MAP = {
-    "intellectual": {"criticism"},
-    "sex_harassment": {"sexual"},
-    "sexist": {"sexual", "criticism", "curse"},
-    "racist": {"inappropriate_topic"},
-    "homophobic": {"inappropriate_topic"},
-    "ableist": {"criticism", "inappropriate_topic"},
-    "transphobic": {"inappropriate_topic"},
-}
-"""ConvAbuse type -> the classifier types that count as naming it."""
-
-
-@dataclass
-class Row:
-    text: str
-    abusive: bool
-    types: set[str]
+RULES = {"model": RULES_ONLY}
 
 
-def load_split(path: Path) -> list[Row]:
-    """Read one ConvAbuse CSV into (text, gold abusive, gold types)."""
-    with path.open(newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        header = reader.fieldnames or []
-        annotators = sorted({h.split("_", 1)[0] for h in header if h.startswith("Annotator")})
-        rows = []
-        for r in reader:
-            labelled, abusive_votes = 0, 0
-            type_votes = dict.fromkeys(ABUSE_TYPES, 0)
-            for a in annotators:
-                votes = {k: r.get(f"{a}_is_abuse.{k}", "") for k in ("1", "0", "-1", "-2", "-3")}
-                if not any(v.strip() for v in votes.values()):
-                    continue
-                labelled += 1
-                if any(votes[k].strip() == "1" for k in ("-1", "-2", "-3")):
-                    abusive_votes += 1
-                for t in ABUSE_TYPES:
-                    if r.get(f"{a}_{t}", "").strip() == "1":
-                        type_votes[t] += 1
-            abusive = labelled > 0 and abusive_votes * 2 > labelled
-            types = {t for t, n in type_votes.items() if abusive and n * 2 >= labelled}
-            rows.append(Row(text=r.get("user", ""), abusive=abusive, types=types))
-    return rows
+def print_types(turns: Sequence[LabelledTurn], results: Sequence[OffenseResult]) -> None:
+    recalls = type_recalls(turns, results)
+    if not recalls:
+        return
+    print(f"  {'type':<20}{'rows':>6}{'flagged':>9}{'named':>8}  (named as)")
+    for r in recalls:
+        print(f"  {r.type:<20}{r.rows:>6}{r.flagged:>9.3f}{r.named:>8.3f}  ({r.named_as})")
 
 
-def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
+def cross_validated(turns: list[LabelledTurn], folds: int) -> None:
+    from classifiers.offense.train import TrainConfig, cross_validate
+
+    shipped = default_classifier().model
+    abusive = sum(t.abusive for t in turns)
+    print(f"\n== nested {folds}-fold cross-validation on {len(turns)} rows ({abusive} abusive), through the annotator")
+    if min(abusive, len(turns) - abusive) < folds:
+        print(f"(skipped: needs at least {folds} abusive and {folds} other rows)")
+        return
+    config = TrainConfig(spec=shipped.spec, c=shipped.info.get("c", TrainConfig.c), folds=folds)
+    started = time.perf_counter()
+    cv = cross_validate(turns, config)
+    model_figs: list[Figures] = []
+    rule_figs: list[Figures] = []
+    pooled: list[tuple[LabelledTurn, OffenseResult]] = []
+    for i, fold in enumerate(cv):
+        test = [turns[k] for k in fold.test]
+        results = annotate_with_model(test, fold.model)
+        model_figs.append(figures_of(test, results))
+        rule_figs.append(figures_of(test, annotate_turns(test, RULES)))
+        pooled += list(zip(test, results))
+        print(f"fold {i + 1}: model {model_figs[-1].line()}  threshold {fold.model.thresholds['abusive']:.3f}")
+    # The lexicon was tuned on these very rows, so both lines above flatter it (on the held-out split
+    # the rules alone reached P 0.80 / R 0.78). A model without lexicon features has nothing tuned on
+    # them: its figures are the honest floor of what learning from this data gives.
+    plain = replace(config, spec=replace(config.spec, lexicon=False))
+    plain_figs = [figures_of([turns[k] for k in f.test], annotate_with_model([turns[k] for k in f.test], f.model))
+                  for f in cross_validate(turns, plain)]
+    print(f"model       {fold_summary(model_figs)}")
+    print(f"rules only  {fold_summary(rule_figs)}  (in-sample: the rules were tuned on these rows)")
+    print(f"model without lexicon features  {fold_summary(plain_figs)}  (nothing in it tuned on these rows)")
+    print(f"per-type recall of the cross-validated verdicts ({time.perf_counter() - started:.0f} s):")
+    print_types([t for t, _ in pooled], [r for _, r in pooled])
 
 
-def report(name: str, rows: list[Row], errors: int) -> None:
-    preds = [classify_offense(r.text) for r in rows]
-    tp = sum(1 for r, p in zip(rows, preds) if r.abusive and p.is_offensive)
-    fp = sum(1 for r, p in zip(rows, preds) if not r.abusive and p.is_offensive)
-    fn = sum(1 for r, p in zip(rows, preds) if r.abusive and not p.is_offensive)
-    tn = len(rows) - tp - fp - fn
-    p, r, f = prf(tp, fp, fn)
-    print(f"\n== {name}: {len(rows)} rows, {tp + fn} abusive ({(tp + fn) / len(rows):.1%})")
-    print(f"overall  precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
-    print(f"confusion  TP {tp}  FP {fp}  FN {fn}  TN {tn}")
-    baseline(rows)
-    print(f"{'ConvAbuse type':<16}{'rows':>6}{'flagged':>9}{'type P':>9}{'type R':>9}{'type F1':>9}  (classifier types)")
-    for t in ABUSE_TYPES:
-        gold = [t in row.types for row in rows]
-        n = sum(gold)
-        if not n:
-            print(f"{t:<16}{0:>6}{'-':>9}{'-':>9}{'-':>9}{'-':>9}")
-            continue
-        flagged = sum(1 for g, pr in zip(gold, preds) if g and pr.is_offensive) / n
-        named = [pr.is_offensive and bool(TYPE_MAP[t] & set(pr.types)) for pr in preds]
-        ttp = sum(1 for g, x in zip(gold, named) if g and x)
-        tfp = sum(1 for g, x in zip(gold, named) if not g and x)
-        tp_, tr_, tf_ = prf(ttp, tfp, n - ttp)
-        print(f"{t:<16}{n:>6}{flagged:>9.3f}{tp_:>9.3f}{tr_:>9.3f}{tf_:>9.3f}  ({', '.join(sorted(TYPE_MAP[t]))})")
-    untyped = [row.abusive and not row.types for row in rows]
-    n = sum(untyped)
-    if n:
-        got = sum(1 for g, pr in zip(untyped, preds) if g and pr.is_offensive) / n
-        print(f"{'(no type)':<16}{n:>6}{got:>9.3f}")
+def report(name: str, turns: list[LabelledTurn], errors: int) -> list[OffenseResult]:
+    results = annotate_turns(turns)
+    rules = annotate_turns(turns, RULES)
+    abusive = sum(t.abusive for t in turns)
+    print(f"\n== {name}: {len(turns)} rows, {abusive} abusive ({abusive / max(len(turns), 1):.1%})")
+    print(f"shipped model  {figures_of(turns, results).line()}")
+    print(f"rules only     {figures_of(turns, rules).line()}")
+    print("per-type recall, shipped model:")
+    print_types(turns, results)
     if errors:
-        print(f"-- up to {errors} false positives:")
-        for row, pr in [(r_, p_) for r_, p_ in zip(rows, preds) if not r_.abusive and p_.is_offensive][:errors]:
-            print(f"   FP {row.text[:80]!r} <- {[m.text for m in pr.matches if m.strength != 'mild']}")
-        print(f"-- up to {errors} false negatives:")
-        for row, _ in [(r_, p_) for r_, p_ in zip(rows, preds) if r_.abusive and not p_.is_offensive][:errors]:
-            print(f"   FN {row.text[:80]!r}")
+        wrong = [(t, r) for t, r in zip(turns, results) if t.abusive != r.is_offensive]
+        for kind, want in (("false alarms", False), ("misses", True)):
+            shown = [(t, r) for t, r in wrong if t.abusive == want][:errors]
+            print(f"-- up to {errors} {kind}:")
+            for t, r in shown:
+                print(f"   p={r.score if r.score is not None else float('nan'):.2f} {t.text[:80]!r}")
+    return results
 
 
-class WordListBaseline:
-    """What a plain bad-word list gives: the lexicon's strong single words, exact lowercase tokens.
-    Printed next to the classifier so the value of normalisation and context patterns is visible."""
-
-    def __init__(self) -> None:
-        lexicon = default_classifier().lexicon.raw_terms
-        self.words = {t.strip("*") for section in lexicon.values() for t in section.get("strong", []) if " " not in t}
-
-    def __call__(self, text: str) -> bool:
-        return any(w in self.words for w in re.findall(r"[a-z]+", text.lower()))
-
-
-def baseline(rows: list[Row]) -> None:
-    flag = WordListBaseline()
-    preds = [flag(r.text) for r in rows]
-    tp = sum(1 for r, p in zip(rows, preds) if r.abusive and p)
-    fp = sum(1 for r, p in zip(rows, preds) if not r.abusive and p)
-    fn = sum(1 for r, p in zip(rows, preds) if r.abusive and not p)
-    p, r, f = prf(tp, fp, fn)
-    print(f"baseline (plain word list)  precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
-
-
-def speed(rows: list[Row]) -> None:
-    texts = [r.text for r in rows]
-    classify_offense("warm up")
-    flag = WordListBaseline()
-    start = time.perf_counter()
-    for t in texts:
-        classify_offense(t)
-    per = (time.perf_counter() - start) / max(len(texts), 1)
-    start = time.perf_counter()
-    for t in texts:
-        flag(t)
-    base = (time.perf_counter() - start) / max(len(texts), 1)
-    print(f"\nspeed: {per * 1e6:.0f} µs per utterance over {len(texts)} utterances, "
-          f"{per / base:.0f}x the plain word list ({base * 1e6:.1f} µs); shared CPU, so noisy")
-
-
-def benign(path: Path) -> None:
-    """False-alarm rates on ordinary human chat (Topical-Chat messages): every flag here is a false
-    positive for users, and the strict rate is how often the gate would refuse a line this benign."""
-    messages = []
+def benign(path: Path) -> list[str]:
+    """Every Topical-Chat message: people chatting, so every flag is a false alarm."""
+    messages: list[str] = []
     for name in ("valid_freq.json", "valid_rare.json"):
         file = path / name
         if file.is_file():
             data = json.loads(file.read_text(encoding="utf-8"))
             messages += [t.get("message", "") for conv in data.values() for t in conv.get("content", [])]
     if not messages:
-        print(f"\n(no Topical-Chat files in {path}; skipping the benign-chat check)")
-        return
-    results = [classify_offense(m) for m in messages]
-    offensive = sum(r.is_offensive for r in results)
-    self_harm = sum(r.self_harm for r in results)
-    strict = sum(r.unsafe_for_bot() for r in results)
+        print(f"\n(no Topical-Chat files in {path}; skipping the ordinary-chat check)")
+        return []
+    turns = [LabelledTurn(text=m, abusive=False) for m in messages]
+    model = annotate_turns(turns)
+    rules = annotate_turns(turns, RULES)
     n = len(messages)
-    print(f"\n== benign chat: {n} Topical-Chat messages")
-    print(f"flagged offensive {offensive} ({offensive / n:.2%})  self-harm {self_harm} ({self_harm / n:.2%})  "
-          f"refused by the strict gate {strict} ({strict / n:.2%})")
+    flagged = sum(r.is_offensive for r in model)
+    print(f"\n== ordinary chat: {n} Topical-Chat messages (target: at most 0.3% flagged)")
+    print(f"shipped model flags {flagged} ({flagged / n:.2%}); rules only {sum(r.is_offensive for r in rules)} "
+          f"({sum(r.is_offensive for r in rules) / n:.2%}); self-harm {sum(r.self_harm for r in model)}")
+    return messages
+
+
+def latency(turns: list[LabelledTurn], extra: list[str]) -> None:
+    """p50 / p95 per turn: the shipped classifier (rules + model) against the rules alone."""
+    classifier, rules = default_classifier(), lexicon_for(None)
+    pairs = [(t.text, t.context) for t in turns] + [(m, None) for m in extra[:3000]]
+    classifier.classify("warm up", "warm up?")
+
+    def timed(fn) -> list[float]:
+        out = []
+        for text, context in pairs:
+            start = time.perf_counter()
+            fn(text, context)
+            out.append(time.perf_counter() - start)
+        return sorted(out)
+
+    model_t = timed(classifier.classify)
+    rules_t = timed(lambda text, _context: rules.classify(text))
+
+    def q(xs: list[float], p: float) -> float:
+        return xs[min(len(xs) - 1, int(p * len(xs)))] * 1e3
+
+    print(f"\n== latency per turn over {len(pairs)} turns (shared CPU, so noisy; target: at most 2 ms)")
+    print(f"shipped model  p50 {q(model_t, 0.5):.3f} ms  p95 {q(model_t, 0.95):.3f} ms")
+    print(f"rules only     p50 {q(rules_t, 0.5):.3f} ms  p95 {q(rules_t, 0.95):.3f} ms  "
+          f"(model / rules at p50: {q(model_t, 0.5) / max(q(rules_t, 0.5), 1e-9):.1f}x)")
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("data_dir", nargs="?", default=str(ROOT.parent / "shared" / "data" / "convabuse"))
-    ap.add_argument("--errors", type=int, default=0, help="also print up to N false positives/negatives")
-    ap.add_argument("--splits", default="train,valid", help="comma-separated CSV names (without .csv)")
+    ap.add_argument("data_dir", nargs="?", default=str(ROOT.parent / "shared" / "data" / "convabuse"),
+                    help="ConvAbuse directory (or one CSV in its layout)")
+    ap.add_argument("--splits", default="train,valid", help="comma-separated CSV names in DATA_DIR (without .csv)")
+    ap.add_argument("--csv", action="append", default=[], help="also score this CSV (ConvAbuse layout); repeatable")
+    ap.add_argument("--errors", type=int, default=0, help="also print up to N false alarms and misses per CSV")
     ap.add_argument("--benign", default=str(ROOT.parent / "shared" / "data" / "topical_chat"),
-                    help="Topical-Chat dir for false-alarm rates on ordinary chat ('' to skip)")
+                    help="Topical-Chat dir for the ordinary-chat false-alarm rate ('' to skip)")
+    ap.add_argument("--folds", type=int, default=5, help="outer cross-validation folds")
+    ap.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
     args = ap.parse_args(argv)
     data = Path(args.data_dir)
-    all_rows: list[Row] = []
-    for split in args.splits.split(","):
-        path = data / f"{split}.csv"
+    paths = [data] if data.suffix.lower() == ".csv" else [data / f"{s}.csv" for s in args.splits.split(",") if s]
+    cv_paths = set(paths)  # cross-validation uses the data set given first, never an extra --csv
+    paths += [Path(p) for p in args.csv]
+    splits: dict[str, list[LabelledTurn]] = {}
+    for path in paths:
         if not path.is_file():
-            print(f"error: {path} not found (pass the ConvAbuse directory as the first argument)", file=sys.stderr)
+            print(f"error: {path} not found (pass the ConvAbuse directory or a CSV as the first argument)",
+                  file=sys.stderr)
             return 2
-        rows = load_split(path)
-        all_rows += rows
-        report(split, rows, args.errors)
-    if args.benign:
-        benign(Path(args.benign))
-    speed(all_rows)
+        try:
+            splits[str(path)] = read_convabuse_csv(path)
+        except OffenseDataError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    merged = [t for name, turns in splits.items() if Path(name) in cv_paths for t in turns]
+    if not args.no_cv:
+        cross_validated(merged, args.folds)
+    for name, turns in splits.items():
+        report(name, turns, args.errors)
+    messages = benign(Path(args.benign)) if args.benign else []
+    latency(merged, messages)
     return 0
 
 

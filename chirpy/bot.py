@@ -17,8 +17,11 @@ import uuid
 from functools import partial
 from typing import Any
 
+from chirpy import filters as _core_filters  # noqa: F401 — registers the built-in no_repeat filter
 from chirpy import registry
+from chirpy.registry import lookup
 from chirpy.annotations import Annotations, CoreAnnotator
+from chirpy.component import check_settings
 from chirpy.config import Config
 from chirpy.errors import ChirpyError, ComponentUnavailable, ConfigError, ConversationEnded
 from chirpy.experiments import assign_arms, load_experiments
@@ -29,6 +32,7 @@ from chirpy.selection import compose, rank
 from chirpy.state import ConversationState, Utterance
 from chirpy.store import TurnRecord
 from chirpy.text import clean_user_text
+from chirpy.topics import TopicIndex
 from chirpy.turn import ChosenTurn, TurnResult
 
 log = logging.getLogger("chirpy.bot")
@@ -38,6 +42,7 @@ LAST_RESORT = "Sorry, I lost my train of thought there. What would you like to t
 # The prompt phase follows the response phase; it gets what is left of the deadline, but never
 # less than this, so a slow response phase cannot leave a redirect without its new topic.
 PROMPT_PHASE_FLOOR_S = 0.2
+MAX_ENTITIES = 20  # entities remembered in the conversation state
 
 
 class Bot:
@@ -54,41 +59,81 @@ class Bot:
         self.store = store if store is not None else open_store(config, bot.get("db", "chirpy.db"))
         self.nlp = load_nlp(str(bot.get("spacy_model", "auto")))
         self.annotator = CoreAnnotator(self.nlp)
-        self.services: dict[str, Any] = {"nlp": self.nlp, "config": config, "bot": self}
+        self.resources: dict[str, Any] = {}  # shared by the parts that declare them (Component.uses)
+        self.missing_resources: set[str] = set()
         self.responders = self._build_responders()
         self.order = list(self.responders)
+        # What responders legitimately share about each other, built once: never the Bot itself.
+        self.topics = TopicIndex([t for r in self.responders.values() for t in r.topics()], self.seed)
         self.annotators = self._build_components(registry.annotators, "annotators")
-        self.filters = self._build_components(registry.filters, "filters", builtin={"no_repeat": NoRepeatFilter})
+        self.filters = self._build_components(registry.filters, "filters")
         self.shapers = self._build_components(registry.shapers, "shapers")
-        self.runner = ResponderRunner(max_workers=max(8, 2 * len(self.responders)))
+        self._check_requirements()
+        self.runner = ResponderRunner.from_config(bot, len(self.responders))
 
     # -- building ------------------------------------------------------------------------------
     def _build_responders(self) -> dict[str, Responder]:
         built: dict[str, Responder] = {}
         for name in self.config.responder_order:
             table = self.config.responder_config(name)
-            kind = str(table.get("type", name))
-            cls = _lookup(registry.responders, kind, "responder")
-            try:
-                responder = cls(table)
-            except ComponentUnavailable as exc:
-                log.warning("%s: %s — running without it", name, exc)
-                continue
-            responder.name = name
-            built[name] = responder
+            cls = lookup(registry.responders, str(table.get("type", name)), "responder")
+            responder = self._make(name, cls, table, f"[responders.{name}]")
+            if responder is not None:
+                responder.name = name
+                built[name] = responder
         if not built:
             raise ConfigError("no responder could be started")
         return built
 
-    def _build_components(self, reg: Any, key: str, builtin: dict[str, Any] | None = None) -> list[tuple[str, Any]]:
+    def _build_components(self, reg: Any, key: str) -> list[tuple[str, Any]]:
         parts = []
         for name in self.config.pipeline.get(key, []):
-            cls = (builtin or {}).get(name) or _lookup(reg, name, key[:-1])
-            try:
-                parts.append((name, cls(self.config.section(name))))
-            except ComponentUnavailable as exc:
-                log.warning("%s: %s — running without it", name, exc)
+            part = self._make(name, lookup(reg, name, key[:-1]), self.config.section(name), f"[{name}]")
+            if part is not None:
+                parts.append((name, part))
         return parts
+
+    def _make(self, name: str, cls: type, table: dict[str, Any], where: str) -> Any:
+        """One part, with the shared resources it declares (``uses``); ``None`` when it or one of
+        them is unavailable (said once, in one line: the bot runs without it)."""
+        check_settings(cls, table, where)
+        uses = tuple(getattr(cls, "uses", ()))
+        for resource in uses:
+            if resource not in self.resources and resource not in self.missing_resources:
+                self._open_resource(resource)
+        if any(r in self.missing_resources for r in uses):
+            log.info("%s: off, %s is unavailable", name, ", ".join(r for r in uses if r in self.missing_resources))
+            return None
+        try:
+            return cls(table, resources={r: self.resources[r] for r in uses}) if uses else cls(table)
+        except ComponentUnavailable as exc:
+            log.warning("%s: %s — running without it", name, exc)
+            return None
+
+    def _open_resource(self, name: str) -> None:
+        """Open a shared resource (the knowledge store, ...) once, from its ``[NAME]`` table."""
+        factory = lookup(registry.resources, name, "resource")
+        try:
+            self.resources[name] = factory(self.config.section(name))
+        except ComponentUnavailable as exc:
+            self.missing_resources.add(name)
+            log.warning("%s: %s — running without it and the parts that use it", name, exc)
+
+    def _check_requirements(self) -> None:
+        """Every part finds the annotations it reads, filled before it runs, and the arms it runs are
+        ones it can run: a one-line error at start-up rather than a silently different bot."""
+        provided: set[str] = set()
+        for name, annotator in self.annotators:
+            _require(annotator, f"annotator {name!r}", provided, f"before {name!r} in [pipeline] annotators")
+            provided |= set(getattr(annotator, "provides", ()))
+        parts = [(f"responder {n!r}", r) for n, r in self.responders.items()]
+        parts += [(f"filter {n!r}", f) for n, f in self.filters] + [(f"shaper {n!r}", s) for n, s in self.shapers]
+        for what, part in parts:
+            _require(part, what, provided, "in [pipeline] annotators")
+        for what, part in [(f"annotator {n!r}", a) for n, a in self.annotators] + parts:
+            declared = {e: self.experiments[e] for e in getattr(part, "experiments", ()) if e in self.experiments}
+            if declared and hasattr(part, "check_experiments"):
+                part.check_experiments(declared)
 
     # -- conversations -------------------------------------------------------------------------
     def start(
@@ -98,12 +143,15 @@ class Bot:
         user_id: str | None = None,
         arms: dict[str, str] | None = None,
         channel: str | None = None,
+        rng_key: str | None = None,
     ) -> TurnResult:
-        """Open a conversation: the bot speaks first (the launch turn, with no user utterance)."""
+        """Open a conversation: the bot speaks first (the launch turn, with no user utterance).
+        ``rng_key`` (default: the conversation id) seeds its arms and phrasing choices: two
+        conversations with the same key and the same user words go the same way."""
         conversation_id = conversation_id or uuid.uuid4().hex
         if self.store.load_state(conversation_id) is not None:
             raise ChirpyError(f"conversation {conversation_id} already exists")
-        state = self._new_state(conversation_id, user_id, arms)
+        state = self._new_state(conversation_id, user_id, arms, rng_key)
         return self._turn(state, None, channel=channel)
 
     def respond(
@@ -135,13 +183,11 @@ class Bot:
         self.runner.shutdown()
         self.store.close()
 
-    def _new_state(self, conversation_id: str, user_id: str | None, arms: dict[str, str] | None) -> ConversationState:
+    def _new_state(self, conversation_id: str, user_id: str | None, arms: dict[str, str] | None,
+                   rng_key: str | None = None) -> ConversationState:
         overrides = {**self.arm_overrides, **(arms or {})}
-        state = ConversationState(
-            conversation_id=conversation_id,
-            user_id=user_id,
-            arms=assign_arms(self.experiments, conversation_id, self.seed, overrides),
-        )
+        state = ConversationState(conversation_id=conversation_id, user_id=user_id, rng_key=rng_key)
+        state.arms = assign_arms(self.experiments, state.seed_key, self.seed, overrides)
         if user_id:
             state.user_name = self.store.user_facts(user_id).get("name")
         return state
@@ -152,7 +198,8 @@ class Bot:
         deadline = started + self.deadline_s
         is_launch = user_text is None
         clean = clean_user_text(user_text, self.max_input_chars)
-        annotations = self.annotator.annotate(clean, is_launch=is_launch, expecting=state.expecting)
+        annotations = self.annotator.annotate(clean, is_launch=is_launch, expecting=state.expecting,
+                                              known_name=state.user_name, last_bot_text=state.last_bot_text)
         for name, annotator in self.annotators:
             try:
                 annotator.annotate(annotations, state)
@@ -206,11 +253,11 @@ class Bot:
             state=state,
             private=copy.deepcopy(state.responder_states.get(name, {})),
             # A string seed is hashed deterministically (unlike hash()), so replays repeat exactly.
-            rng=random.Random(f"{self.seed}:{state.conversation_id}:{state.turn_index}:{name}"),
+            rng=random.Random(f"{self.seed}:{state.seed_key}:{state.turn_index}:{name}"),
             deadline=deadline,
             cancelled=cancelled,
             response=response,
-            services=self.services,
+            topics=self.topics,
         )
 
     def _run_phase(
@@ -323,6 +370,11 @@ class Bot:
                 state.responder_states[candidate.responder] = candidate.state
             if candidate is not None and candidate.topic and candidate.topic not in state.topics_covered:
                 state.topics_covered.append(candidate.topic)
+            key = candidate and (candidate.entity_id or candidate.entity)
+            if key:
+                # Bounded, most recent last: the entity linker weighs these to tell two "Mercury"s apart.
+                state.entities = [e for e in state.entities if e != key][-(MAX_ENTITIES - 1):]
+                state.entities.append(key)
         for name, update in turn.state_updates.items():
             state.responder_states[name] = update
         state.active_responder = last.responder
@@ -332,7 +384,7 @@ class Bot:
         state.turn_index += 1
         if turn.response.ends_conversation:
             state.ended = True
-            state.end_reason = str(turn.response.meta.get("end_reason", "bot_closed"))
+            state.end_reason = turn.response.end_reason or "bot_closed"
 
     def _record(
         self, state: ConversationState, turn_index: int, user_text: str | None, text: str, turn: ChosenTurn,
@@ -377,26 +429,17 @@ class Bot:
         )
 
 
-class NoRepeatFilter:
-    """Refuse a line the bot already said in this conversation (up to case and punctuation)."""
-
-    def __init__(self, config: dict[str, Any] | None = None) -> None:
-        self.config = config or {}
-
-    def check(self, candidate: Candidate, ctx: TurnContext) -> str | None:
-        if candidate.meta.get("repeatable"):  # e.g. pointing a user at help again: must never be dropped
-            return None
-        return "said earlier in this conversation" if ctx.already_said(candidate.text) else None
-
-
-def _lookup(reg: Any, name: str, what: str) -> Any:
-    try:
-        return reg.get(name)
-    except Exception:  # catalogue raises RegistryError, a plain ValueError subclass in some versions
-        known = ", ".join(sorted(reg.get_all())) or "none"
-        raise ConfigError(f"unknown {what} {name!r} (registered: {known})") from None
-
-
 def open_store(config: Config, location: str) -> Any:
-    cls = _lookup(registry.stores, str(config.bot.get("store", "sqlite")), "store")
-    return cls(location)
+    from chirpy.store import open_log
+
+    return open_log(location, store=str(config.bot.get("store", "auto")))
+
+
+def _require(part: Any, what: str, provided: set[str], where: str) -> None:
+    missing = [f for f in getattr(part, "requires", ()) if f not in provided]
+    if not missing:
+        return
+    field = missing[0]
+    providers = sorted(n for n, cls in registry.annotators.get_all().items() if field in getattr(cls, "provides", ()))
+    hint = f"enable the annotator {' or '.join(map(repr, providers))} {where}" if providers else "no annotator provides it"
+    raise ConfigError(f"{what} reads annotation {field!r}: {hint}")

@@ -22,15 +22,60 @@ def _defaults() -> dict[str, Any]:
     return tomllib.loads(DEFAULT_CONFIG_FILE.read_text(encoding="utf-8"))
 
 
-def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Tables merge recursively; any other value (lists included) replaces the base value."""
+LIST_EDITS = frozenset({"add", "remove", "before", "after"})
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any], where: str = "") -> dict[str, Any]:
+    """Tables merge recursively; any other value replaces the base value. A list (the responder
+    order, the annotators, ...) can also be *edited* instead of restated: a table of ``add``,
+    ``remove``, ``before`` and ``after`` in its place (see ``edit_list``)."""
     merged = copy.deepcopy(base)
     for key, value in override.items():
+        here = f"{where}.{key}" if where else key
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = deep_merge(merged[key], value)
+            merged[key] = deep_merge(merged[key], value, here)
+        elif isinstance(value, dict) and isinstance(merged.get(key), list):
+            merged[key] = edit_list(merged[key], value, here)
         else:
             merged[key] = copy.deepcopy(value)
     return merged
+
+
+def edit_list(names: list[Any], edits: dict[str, Any], where: str) -> list[Any]:
+    """``{add = ["coffee"], after = {coffee = "closing"}, remove = ["neural"]}`` applied to a list of
+    names: removals first, then additions (at the end unless placed), then ``before`` / ``after``
+    moves. Everything not named keeps its place, so a team writes only what it changes."""
+    unknown = sorted(set(edits) - LIST_EDITS)
+    if unknown:
+        raise ConfigError(f"[{where}] can only edit the list with add, remove, before, after (got {', '.join(unknown)})")
+    result = list(names)
+    for name in _names(edits.get("remove", []), where, "remove"):
+        if name not in result:
+            raise ConfigError(f"[{where}] remove: {name!r} is not in the list ({', '.join(map(str, result))})")
+        result.remove(name)
+    for name in _names(edits.get("add", []), where, "add"):
+        if name in result:
+            raise ConfigError(f"[{where}] add: {name!r} is already in the list")
+        result.append(name)
+    for side in ("before", "after"):
+        moves = edits.get(side, {})
+        if not isinstance(moves, dict):
+            raise ConfigError(f"[{where}] {side} must be a table of name = anchor, e.g. {{ coffee = \"closing\" }}")
+        for name, anchor in moves.items():
+            if name not in result or anchor not in result:
+                missing = name if name not in result else anchor
+                raise ConfigError(f"[{where}] {side}: {missing!r} is not in the list")
+            result.remove(name)
+            result.insert(result.index(anchor) + (side == "after"), name)
+    return result
+
+
+def _names(value: Any, where: str, key: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"[{where}] {key} must be a list of names")
+    return value
 
 
 def set_dotted(config: dict[str, Any], dotted: str, value: Any) -> None:
@@ -116,9 +161,9 @@ class Config:
             raise ConfigError("[responders] order lists a responder twice")
 
     def import_plugins(self) -> None:
-        """Import the modules whose registry decorators provide the named parts: chirpy's own
-        (``plugins``, in the built-in config) and a team's (``extra_plugins``, in theirs)."""
-        for module in [*self.bot.get("plugins", []), *self.bot.get("extra_plugins", [])]:
+        """Import a team's modules whose registry decorators provide named parts (``extra_plugins``).
+        chirpy's own parts need no import: the registry finds them through package entry points."""
+        for module in self.bot.get("extra_plugins", []):
             try:
                 importlib.import_module(module)
             except ImportError as exc:

@@ -7,7 +7,11 @@ package and are enabled in TOML without touching chirpy.
 
 from __future__ import annotations
 
+from typing import Any
+
 import catalogue
+
+from chirpy.errors import ConfigError
 
 responders = catalogue.create("chirpy", "responders", entry_points=True)
 """Responder classes: ``cls(config: dict)`` (their ``[responders.NAME]`` table) with ``respond(ctx)``
@@ -29,4 +33,23 @@ scorers = catalogue.create("chirpy", "scorers", entry_points=True)
 """Neural candidate scorers (higher is better): likelihood, dissatisfaction, ..."""
 
 stores = catalogue.create("chirpy", "stores", entry_points=True)
-"""Conversation stores: ``cls(location: str)``; SQLite is the built-in default."""
+"""Conversation stores beyond the built-in SQLite and PostgreSQL (chosen by the ``--db`` location):
+``cls(location: str, *, read_only: bool)`` implementing ``chirpy.store.LogStore``."""
+
+resources = catalogue.create("chirpy", "resources", entry_points=True)
+"""Shared resources, by name: ``factory(section: dict) -> object`` opened once per bot from its
+top-level ``[NAME]`` table and handed to the parts that declare it in ``uses`` (a knowledge store,
+...). A factory raises ``ComponentUnavailable`` when there is nothing to open."""
+
+commands = catalogue.create("chirpy", "commands", entry_points=True)
+"""``chirpy`` subcommands (click commands or groups), by name. chirpy's own live in ``cli/commands/``
+and register themselves; a team's package adds its own through the ``chirpy_commands`` entry point."""
+
+
+def lookup(registry: Any, name: str, what: str) -> Any:
+    """The part registered as ``name``; an unknown name is a one-line ``ConfigError`` listing the known ones."""
+    try:
+        return registry.get(name)
+    except Exception:  # catalogue raises RegistryError, a plain ValueError subclass in some versions
+        known = ", ".join(sorted(registry.get_all())) or "none"
+        raise ConfigError(f"unknown {what} {name!r} (registered: {known})") from None

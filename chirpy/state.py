@@ -37,10 +37,18 @@ class ConversationState:
     current_topic: str | None = None
     current_entity: str | None = None
     topics_covered: list[str] = field(default_factory=list)
+    entities: list[str] = field(default_factory=list)  # what the bot talked about (store id, else name), latest last
     expecting: str | None = None  # what the last bot line asked for ("name", ...), read by the annotator
     responder_states: dict[str, dict[str, Any]] = field(default_factory=dict)
     ended: bool = False
     end_reason: str | None = None
+    rng_key: str | None = None  # seeds arms, phrasing and topic order; None: the conversation id
+
+    @property
+    def seed_key(self) -> str:
+        """What this conversation's randomness hangs on. Normally its id (every conversation
+        differs); a reproducible chat sets ``rng_key`` so the same seed replays the same bot."""
+        return self.rng_key or self.conversation_id
 
     # -- reading -------------------------------------------------------------------------------
     def bot_utterances(self) -> list[str]:
@@ -50,17 +58,22 @@ class ConversationState:
         """Every line the bot spoke, response and prompt counted separately."""
         return [part for u in self.history if u.speaker == "bot" for part in (u.parts or [u.text])]
 
-    def said_keys(self) -> frozenset[str]:
-        """Everything the bot said (whole turns and their parts), normalised for comparison.
+    def has_said(self, text: str) -> bool:
+        """Did an earlier bot turn contain this text, as whole words, up to case and punctuation?
 
-        Asked for every candidate and every phrasing option of a turn, so it is computed once per
-        history length (a plain attribute, not a dataclass field: it is never serialised)."""
+        The one definition of "already said": it refuses a repeated turn and also a phrase reused
+        inside a longer turn. Asked for every candidate and phrasing option of a turn, so the
+        normalised history is built once per history length (a plain attribute, never serialised)."""
+        key = normalise_for_comparison(text)
+        if not key:
+            return False
         cached = self.__dict__.get("_said_cache")
         if cached is None or cached[0] != len(self.history):
-            keys = frozenset(normalise_for_comparison(t) for t in self.bot_lines() + self.bot_utterances())
-            cached = (len(self.history), keys)
+            # One padded line per bot turn: " key " can only match whole words inside one turn.
+            spoken = "\n".join(f" {normalise_for_comparison(t)} " for t in self.bot_utterances())
+            cached = (len(self.history), spoken)
             self.__dict__["_said_cache"] = cached
-        return cached[1]
+        return f" {key} " in cached[1]
 
     def user_utterances(self) -> list[str]:
         return [u.text for u in self.history if u.speaker == "user"]

@@ -9,8 +9,8 @@ import json
 
 import click
 
-DB_OPTION = click.option("--db", "db", required=True, type=click.Path(dir_okay=False), metavar="LOG.db",
-                         help="The conversation log (SQLite) to read.")
+DB_OPTION = click.option("--db", "db", required=True, metavar="LOG",
+                         help="The conversation log: an SQLite file path or a postgresql:// URL.")
 
 
 @click.command("eval")
@@ -32,15 +32,15 @@ def eval_command(db: str, json_out: str | None, html_out: str | None, ratings: s
                  neural_responder: str, score_key: str, progress: bool) -> None:
     """Offense, initiative, dissatisfaction, bot-error, latency and conversation metrics of a log."""
     from chirpy.progress import progress_bar
+    from chirpy.store import reading
     from eval.conversations import read_ratings
-    from eval.log import open_log
     from eval.report import EvalSettings, evaluate_path
 
-    open_log(db).close()  # a missing / foreign / old log fails here, before any progress bar is drawn
     settings = EvalSettings(offense_experiment, neural_responder, score_key)
     rating_values = read_ratings(ratings) if ratings else None
-    with progress_bar("reading log", _turn_count(db), "turns", enabled=progress) as advance:
-        report, seconds = evaluate_path(db, rating_values, settings, advance)
+    with reading(db) as reader:  # a missing / foreign / old log fails here, before any progress bar is drawn
+        with progress_bar("reading log", reader.count_turns(), "turns", enabled=progress) as advance:
+            report, seconds = evaluate_path(reader, rating_values, settings, advance)
     turns = report["conversations"]["turns"]
     if json_out != "-":
         from eval.terminal import render_terminal
@@ -65,11 +65,12 @@ def eval_command(db: str, json_out: str | None, html_out: str | None, ratings: s
 def export_command(db: str, out: str, progress: bool) -> None:
     """Write a log as portable JSONL (conversations with their turns, candidates and runs)."""
     from chirpy.progress import progress_bar
-    from eval.portable import count_conversations, export_jsonl
+    from chirpy.store import reading
+    from eval.portable import export_jsonl
 
-    total = count_conversations(db)
-    with progress_bar("exporting", total, "conversations", enabled=progress) as advance:
-        n = export_jsonl(db, out, advance)
+    with reading(db) as reader:
+        with progress_bar("exporting", reader.count_conversations(), "conversations", enabled=progress) as advance:
+            n = export_jsonl(reader, out, advance)
     click.echo(f"exported {n} conversations to {out}")
 
 
@@ -81,21 +82,13 @@ def export_command(db: str, out: str, progress: bool) -> None:
 def import_command(source: str, db: str, fail_on_existing: bool, progress: bool) -> None:
     """Add the conversations of a `chirpy export` JSONL file to a log (created if needed)."""
     from chirpy.progress import progress_bar
+    from chirpy.store.location import redact
     from eval.portable import import_jsonl
 
     with progress_bar("importing", 0, "conversations", enabled=progress) as advance:
         imported, skipped = import_jsonl(source, db, skip_existing=not fail_on_existing, progress=advance)
-    click.echo(f"imported {imported} conversations into {db}" + (f" ({skipped} already there, skipped)" if skipped else ""))
-
-
-def _turn_count(db: str) -> int:
-    from eval.log import open_log
-
-    conn = open_log(db)
-    try:
-        return int(conn.execute("select count(*) from turns").fetchone()[0])
-    finally:
-        conn.close()
+    skipped_note = f" ({skipped} already there, skipped)" if skipped else ""
+    click.echo(f"imported {imported} conversations into {redact(db)}{skipped_note}")
 
 
 def _write(path: str, text: str) -> None:
@@ -107,6 +100,3 @@ def _write(path: str, text: str) -> None:
     except OSError as exc:
         raise EvalError(f"cannot write {path}: {exc.strerror or exc}") from None
     click.echo(f"wrote {path}", err=True)
-
-
-COMMANDS = (eval_command, export_command, import_command)

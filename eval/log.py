@@ -1,16 +1,16 @@
-"""Reading a chirpy log database back, fast, into plain objects the metrics share.
+"""Reading a chirpy log back, fast, into plain objects the metrics share.
 
-Speed matters (a season of Alexa traffic is millions of turns), so the loader selects only the
-columns the metrics use and lets SQLite pull the few annotation and detail fields out of each JSON
-document in one pass (``json_extract`` with several paths parses the document once), instead of
-decoding every annotation in Python. The database is opened read-only: evaluating a log never
-changes it, and a path that does not exist is an error rather than a new empty file.
+Speed matters (a season of Alexa traffic is millions of turns), so the loader asks the store for only
+the columns the metrics use and for the few annotation and detail fields they need — fields each
+feature declares beside the code that writes them (``LogField``) — which the database extracts from
+each JSON document in one pass instead of Python decoding every annotation. The log is opened
+read-only through the store (SQLite or PostgreSQL): evaluating never changes it, the schema version is
+checked, and a path that does not exist is an error rather than a new empty file.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -18,14 +18,21 @@ from pathlib import Path
 from queue import Full, Queue
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-import numpy as np
-
+from chirpy.annotations import IS_EMPTY_FIELD, NOUN_PHRASES_FIELD, TOKENS_FIELD
 from chirpy.errors import ChirpyError
-from chirpy.store import SCHEMA_VERSION
+from initiative.logfields import MEASURED_NLL, MEASURED_NOUN_PHRASES, MEASURED_TOKENS, RESPONDS_TO
+from chirpy.store import FieldDecoder, Label, LogStore, RunTimes, reading
+from classifiers.dissatisfaction.logfields import DISSATISFACTION
+from classifiers.offense.logfields import IS_OFFENSIVE
+from responders.offense.logfields import OFFENSE_ACTION, OFFENSE_ARM
+
+
+REPLAY_CHANNEL = "replay"
+"""The channel ``chirpy replay`` logs its conversations under (``chirpy.replay.replay``'s default)."""
 
 
 class EvalError(ChirpyError):
-    """The log cannot be evaluated (missing, not a chirpy log, another schema version, empty)."""
+    """The log holds nothing to evaluate, or a report cannot be written."""
 
 
 @dataclass(slots=True)
@@ -64,21 +71,14 @@ class Part:
 
 
 @dataclass
-class RunStats:
-    """All runs of one responder (both phases): latencies for percentiles, and failure counts."""
-
-    latencies: np.ndarray
-    timeouts: int
-    errors: int
-
-
-@dataclass
 class Conversation:
     id: str
     end_reason: str | None
     arms: dict[str, str]
     turns: list[Turn] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)
+    channel: str | None = None  # where it came from: "replay" (chirpy replay), "api", "alexa", ...
+    created_at: str | None = None
 
     @property
     def user_turns(self) -> list[Turn]:
@@ -89,126 +89,53 @@ class Conversation:
 class Log:
     path: str
     conversations: list[Conversation]
-    runs: dict[str, RunStats]  # by responder; empty when the log has no responder runs
+    runs: dict[str, RunTimes]  # by responder; empty when the log has no responder runs
     n_turns: int
+    labels: list[Label] = field(default_factory=list)  # people's judgements (chirpy review)
+
+    @property
+    def replayed(self) -> int:
+        """Conversations made by ``chirpy replay``: recordings that could not react to the bot."""
+        return sum(1 for c in self.conversations if c.channel == REPLAY_CHANNEL)
 
 
-TURN_SQL = """
-select conversation_id, turn_index, user_text is null, bot_text, response_responder, prompt_responder, latency_ms, arms,
-       '[' || coalesce(json_extract(annotations, '$.offense.is_offensive', '$.dissatisfaction', '$.tokens',
-                                    '$.noun_phrases', '$.is_empty'), 'null')
-       || ',' || coalesce(json_extract(details, '$.response_meta.offense_arm', '$.response_meta.offense_action',
-                                       '$.initiative.user_measures.tokens', '$.initiative.user_measures.noun_phrases',
-                                       '$.initiative.user_measures.nll', '$.initiative.user_measures.responds_to'),
-                          'null') || ']'
-from turns order by conversation_id, turn_index
-"""  # one JSON array per row: a single decode in Python
-PART_SQL = """
-select conversation_id, turn_index, kind, responder, text, is_question, scores
-from candidates where chosen = 1 order by conversation_id, turn_index, kind desc, id
-"""  # kind desc: "response" before "prompt", the order they are spoken in
-# Runs are the log's biggest table (one row per responder per phase per turn: ~30 per turn with the
-# default responders). Grouping them in SQL walks the responder index in random order (slow); instead
-# one sequential scan packs each run into one integer (responder code, status code, latency in µs) and
-# numpy groups them. It runs in a second thread (sqlite3 releases the GIL while it steps) while Python
-# reads the turns.
-STATUS_CODES = {"ok": 0, "timeout": 1, "error": 2}
-LATENCY_SCALE = 10**12  # µs below this, (responder, status) above: fits int64 for thousands of responders
-CHUNK = 5000
+FIELDS = (IS_OFFENSIVE, DISSATISFACTION, TOKENS_FIELD, NOUN_PHRASES_FIELD, IS_EMPTY_FIELD,
+          OFFENSE_ARM, OFFENSE_ACTION, MEASURED_TOKENS, MEASURED_NOUN_PHRASES, MEASURED_NLL, RESPONDS_TO)
+"""The declared log fields the metrics read, in the order ``_read_turns`` unpacks them."""
 
 
-def open_log(path: str | Path) -> sqlite3.Connection:
-    """Open read-only and check it is a chirpy log of the schema version this chirpy reads."""
-    file = Path(path)
-    if not file.exists():
-        raise EvalError(f"log database not found: {file}")
-    if file.is_dir():
-        raise EvalError(f"log database path is a directory: {file}")
-    try:
-        conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
-        tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
-    except sqlite3.DatabaseError as exc:
-        raise EvalError(f"{file} is not an SQLite database: {exc}") from None
-    if "meta" not in tables or "turns" not in tables:
-        conn.close()
-        raise EvalError(f"{file} is not a chirpy log (tables: {sorted(tables) or 'none'})")
-    row = conn.execute("select value from meta where key = 'schema_version'").fetchone()
-    version = row[0] if row else None
-    if str(version) != str(SCHEMA_VERSION):
-        conn.close()
-        raise EvalError(
-            f"{file} was written with log schema version {version}; this chirpy reads version {SCHEMA_VERSION}. "
-            "Export it with the chirpy that wrote it (chirpy export), then import it here (chirpy import)."
-        )
-    return conn
-
-
-def load_log(path: str | Path, progress: Callable[[int], None] | None = None) -> Log:
+def load_log(location: str | Path | LogStore, progress: Callable[[int], None] | None = None) -> Log:
     """Everything the metrics need, grouped by conversation. ``progress(n)`` is told of each n turns read."""
-    conn = open_log(path)
-    try:
-        n_turns = conn.execute("select count(*) from turns").fetchone()[0]
+    with reading(location) as reader:
+        n_turns = reader.count_turns()
         if n_turns == 0:
-            raise EvalError(f"{path} has no logged turns yet: nothing to evaluate "
+            raise EvalError(f"{reader.display} has no logged turns yet: nothing to evaluate "
                             "(chat with the bot or run `chirpy replay` first)")
-        # The two other big reads run beside the turns: SQLite does their scanning and sorting in C
-        # with the GIL released, so on two cores they cost little extra wall time.
+        # The two other big reads run beside the turns: the database scans and sorts with the GIL
+        # released, so on two cores they cost little extra wall time.
         with ThreadPoolExecutor(max_workers=3) as pool:
-            runs_future = pool.submit(_read_runs, path)
-            parts_future = pool.submit(_fetch, path, PART_SQL)
-            try:
-                conversations = _read_conversations(conn)
-                _read_turns(_chunks(pool, path, TURN_SQL), conversations, progress)
-                _read_parts(parts_future.result(), conversations)
-                runs = runs_future.result()
-            except sqlite3.DatabaseError as exc:  # e.g. malformed JSON written by some other tool
-                raise EvalError(f"cannot read {path}: {exc}") from None
-    finally:
-        conn.close()
+            runs_future = pool.submit(reader.run_times)
+            parts_future = pool.submit(reader.chosen_parts)
+            conversations = _read_conversations(reader)
+            _read_turns(_chunks(pool, reader), conversations, progress)
+            _read_parts(parts_future.result(), conversations)
+            runs = runs_future.result()
+        labels = reader.labels()
     ordered = [c for c in conversations.values() if c.turns]
-    return Log(str(path), ordered, runs, n_turns)
+    return Log(reader.display, ordered, runs, n_turns, labels)
 
 
-def _read_runs(path: str | Path) -> dict[str, RunStats]:
-    conn = open_log(path)  # sqlite3 connections belong to one thread
-    try:
-        names = [r[0] for r in conn.execute("select distinct responder from responder_runs where responder is not null")]
-        if not names:
-            return {}
-        responder_case = "case responder " + " ".join(f"when ? then {i}" for i in range(len(names))) + " end"
-        status_case = "case status " + " ".join(f"when '{s}' then {c}" for s, c in STATUS_CODES.items()) + " else 3 end"
-        packed = conn.execute(
-            f"select group_concat((({responder_case}) * 4 + ({status_case})) * {LATENCY_SCALE} "
-            f"+ max(0, cast(round(coalesce(latency_ms, 0) * 1000) as integer))) from responder_runs "
-            "where responder is not null", names,
-        ).fetchone()[0]
-    finally:
-        conn.close()
-    if not packed:
-        return {}
-    values = np.fromstring(packed, sep=",", dtype=np.int64)  # text mode: parses in C, no Python list
-    key, latency_ms = values // LATENCY_SCALE, (values % LATENCY_SCALE) / 1000.0
-    code, status = key // 4, key % 4
-    order = np.argsort(code, kind="stable")
-    bounds = np.searchsorted(code[order], np.arange(len(names) + 1))
-    stats = {}
-    for i, name in enumerate(names):
-        rows = order[bounds[i]:bounds[i + 1]]
-        stats[name] = RunStats(latency_ms[rows], int((status[rows] == 1).sum()), int((status[rows] == 2).sum()))
-    return stats
-
-
-def _read_conversations(conn: sqlite3.Connection) -> dict[str, Conversation]:
+def _read_conversations(reader: LogStore) -> dict[str, Conversation]:
     arms_cache: dict[str, dict[str, str]] = {}
     result = {}
-    for cid, end_reason, arms in conn.execute("select id, end_reason, arms from conversations order by created_at, id"):
-        result[cid] = Conversation(cid, end_reason, _arms(arms, arms_cache))
+    for cid, end_reason, arms, channel, created_at in reader.conversation_summaries():
+        result[cid] = Conversation(cid, end_reason, _arms(arms, arms_cache), channel=channel, created_at=created_at)
     return result
 
 
-def _chunks(pool: ThreadPoolExecutor, path: str | Path, sql: str) -> Iterator[list[tuple[Any, ...]]]:
-    """Rows in chunks, fetched by another thread: SQLite extracts the JSON fields of the next chunk
-    (GIL released) while this thread decodes the current one."""
+def _chunks(pool: ThreadPoolExecutor, reader: LogStore) -> Iterator[list[tuple[Any, ...]]]:
+    """Turn rows in chunks, fetched by another thread: the database extracts the JSON fields of the
+    next chunk (GIL released) while this thread decodes the current one."""
     queue: Queue[list[tuple[Any, ...]] | BaseException | None] = Queue(maxsize=8)
     stop = threading.Event()  # the consumer gave up (an error): the producer must not block forever
 
@@ -222,13 +149,14 @@ def _chunks(pool: ThreadPoolExecutor, path: str | Path, sql: str) -> Iterator[li
 
     def produce() -> None:
         try:
-            conn = open_log(path)
+            rows_in_chunks = reader.turn_rows(FIELDS)
             try:
-                cursor = conn.execute(sql)
-                while not stop.is_set() and (rows := cursor.fetchmany(CHUNK)):
+                for rows in rows_in_chunks:
+                    if stop.is_set():
+                        break
                     put(rows)
             finally:
-                conn.close()
+                rows_in_chunks.close()
         except BaseException as exc:  # noqa: BLE001 — handed to the consumer, which re-raises it
             put(exc)
             return
@@ -247,15 +175,12 @@ def _chunks(pool: ThreadPoolExecutor, path: str | Path, sql: str) -> Iterator[li
 def _read_turns(chunks: Iterable[list[tuple[Any, ...]]], conversations: dict[str, Conversation],
                 progress: Callable[[int], None] | None) -> None:
     arms_cache: dict[str, dict[str, str]] = {}
-    decode = json.JSONDecoder().raw_decode  # the SQL builds compact JSON: skip json.loads' whitespace checks
-    no_annotations = (None, None, None, None, None)
-    no_details = (None, None, None, None, None, None)
+    decode = FieldDecoder(FIELDS)
     current: Conversation | None = None
     for rows in chunks:
         for cid, index, launch, bot_text, responder, prompt, latency, arms, fields in rows:
-            ann, det = decode(fields)[0]
-            offensive, dissatisfaction, tokens, nps, empty = ann or no_annotations
-            offense_arm, offense_action, logged_tokens, logged_nps, nll, responds_to = det or no_details
+            (offensive, dissatisfaction, tokens, nps, empty,
+             offense_arm, offense_action, logged_tokens, logged_nps, nll, responds_to) = decode(fields)
             if current is None or current.id != cid:
                 current = conversations.get(cid)
                 if current is None:  # a turn whose conversation row is missing: still count it
@@ -274,14 +199,6 @@ def _read_turns(chunks: Iterable[list[tuple[Any, ...]]], conversations: dict[str
             ))
         if progress:
             progress(len(rows))
-
-
-def _fetch(path: str | Path, sql: str) -> list[tuple[Any, ...]]:
-    conn = open_log(path)  # sqlite3 connections belong to one thread
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 def _read_parts(rows: list[tuple[Any, ...]], conversations: dict[str, Conversation]) -> None:

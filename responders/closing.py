@@ -54,5 +54,5 @@ class ClosingResponder(ContentResponder):
         return self.say(ctx, slot, ctx.private, name_suffix=f", {name}" if name else "")
 
     def _goodbye(self, ctx: TurnContext) -> Candidate:
-        return Candidate(self._say(ctx, "goodbye"), Priority.FORCE_START, ends_conversation=True, must_stay=True,
-                         state=ctx.private, meta={"end_reason": "user_goodbye"})
+        return Candidate(self._say(ctx, "goodbye"), Priority.FORCE_START, ends_conversation=True,
+                         end_reason="user_goodbye", must_stay=True, state=ctx.private)

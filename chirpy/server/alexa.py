@@ -15,10 +15,10 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
 
 from chirpy.content import load_content
 from chirpy.errors import ChirpyError, ConversationEnded
+from chirpy.server.bodies import check_schema, parse_json
 from chirpy.server.errors import ApiError
 from chirpy.server.locks import LockTimeout
 from chirpy.server.services import Services
@@ -61,10 +61,7 @@ def _verified_envelope(services: Services) -> dict[str, Any]:
     """Parse, verify (signature, timestamp, skill id) and shape-check the body, or raise a 4xx."""
     settings = services.settings
     body = request.get_data(cache=True)
-    try:
-        envelope = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise ApiError(400, "malformed_json", f"the body is not valid JSON: {exc}") from None
+    envelope = parse_json(body, "invalid_envelope")
     if not isinstance(envelope, dict):
         raise ApiError(400, "invalid_envelope", "the body must be a JSON object (an Alexa request envelope)")
     if settings.verify_alexa:
@@ -75,10 +72,7 @@ def _verified_envelope(services: Services) -> dict[str, Any]:
             services.alexa_verifier().verify(request.headers, body, envelope)
         except VerificationFailed as exc:
             raise ApiError(400, "verification_failed", str(exc)) from None
-    error = best_match(ENVELOPE.iter_errors(envelope))
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "(root)"
-        raise ApiError(400, "invalid_envelope", f"{where}: {error.message}")
+    check_schema(ENVELOPE, envelope, "invalid_envelope")
     if not settings.verify_alexa and settings.alexa_skill_ids:  # development: still refuse other skills
         try:
             services.alexa_verifier().check_skill_id(envelope)

@@ -6,18 +6,20 @@ import logging
 from pathlib import Path
 from typing import Any, Callable
 
-from flask import Flask, Response, jsonify
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from chirpy.config import Config
 from chirpy.errors import ConfigError
-from chirpy.server import alexa, json_api
+from chirpy.server import alexa, chat, erasure, json_api  # noqa: F401 — erasure adds its route to json_api
+from chirpy.server.access import describe_api_access
 from chirpy.server.errors import ApiError, error_response
 from chirpy.server.ledger import RequestLedger
 from chirpy.server.locks import ConversationLocks
 from chirpy.server.services import Services
 from chirpy.server.settings import ServerSettings
 from chirpy.server.verification import AlexaVerifier
+from chirpy.store import StoreUnavailable
 
 log = logging.getLogger("chirpy.server")
 
@@ -40,27 +42,42 @@ def create_app(
     settings = ServerSettings.from_config(config.section("server"), env, verify_alexa=verify_alexa)
     if settings.alexa_trust_roots and not Path(settings.alexa_trust_roots).is_file():
         raise ConfigError(f"[server] alexa_trust_roots: no such file {settings.alexa_trust_roots}")
-    db_path = str(getattr(bot.store, "path", ":memory:"))
     services = Services(
         bot=bot,
         settings=settings,
-        locks=ConversationLocks.beside(db_path),
-        ledger=RequestLedger.beside(db_path),
+        locks=ConversationLocks(bot.store, max_waiters=settings.max_waiters_per_conversation),
+        ledger=RequestLedger(bot.store),
         verifier_factory=verifier_factory,
     )
+    access = describe_api_access(settings)
+    if access:
+        log.warning(access)
     if not verify_alexa:
         log.warning("Alexa request verification is OFF (development flag): never expose this server")
 
     app = Flask("chirpy.server")
-    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    # One byte over the limit, checked in whole_body below: Werkzeug stops reading a chunked body
+    # (no Content-Length) at MAX_CONTENT_LENGTH and hands over what it read without an error.
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes + 1
     app.json.sort_keys = False  # keep replies in the documented field order
     app.extensions["chirpy"] = services
     app.register_blueprint(alexa.blueprint)
     app.register_blueprint(json_api.blueprint)
+    app.register_blueprint(chat.blueprint)
+
+    @app.before_request
+    def whole_body() -> None:
+        """A body that reached the read limit was cut: refuse it rather than act on its first part."""
+        if len(request.get_data(cache=True)) > settings.max_body_bytes:
+            raise RequestEntityTooLarge()
 
     @app.get("/health")
     def health() -> Response:
-        return jsonify({"status": "ok"})
+        """200 while the log takes writes; 503 when it does not (a load balancer stops sending turns)."""
+        log_health = bot.store.health()
+        response = jsonify({"status": "ok" if log_health.writable else "unavailable", "log": log_health.to_dict()})
+        response.status_code = 200 if log_health.writable else 503
+        return response
 
     @app.get("/openapi.json")
     def openapi() -> Response:
@@ -69,6 +86,14 @@ def create_app(
     @app.errorhandler(ApiError)
     def api_error(exc: ApiError) -> Response:
         return exc.response()
+
+    @app.errorhandler(StoreUnavailable)
+    def store_unavailable(exc: StoreUnavailable) -> Response:
+        log.warning("log unavailable: %s", exc)  # the turn was not written; the next one reconnects
+        response = error_response(503, "log_unavailable", "the conversation log cannot be written right now; "
+                                  "nothing of this request was saved: retry shortly")
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

@@ -6,7 +6,6 @@ and the checks cannot drift apart. Every turn runs under the conversation's lock
 
 from __future__ import annotations
 
-import hmac
 import json
 import re
 import uuid
@@ -15,11 +14,12 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
 
 from chirpy.errors import ConfigError, ConversationEnded
+from chirpy.server.access import check_api_access
+from chirpy.server.bodies import check_schema, parse_json
 from chirpy.server.errors import ApiError
-from chirpy.server.locks import LockTimeout
+from chirpy.server.locks import ConversationBusy, LockTimeout
 from chirpy.server.services import Services
 
 SPEC: dict[str, Any] = json.loads((Path(__file__).parent / "openapi.json").read_text(encoding="utf-8"))
@@ -31,14 +31,8 @@ blueprint = Blueprint("json_api", __name__, url_prefix="/api/v1")
 
 
 @blueprint.before_request
-def check_token() -> None:
-    token = _services().settings.api_token
-    if not token:
-        return
-    header = request.headers.get("Authorization", "")
-    scheme, _, given = header.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
-        raise ApiError(401, "unauthorized", "this API needs 'Authorization: Bearer <token>' with the server's token")
+def check_access() -> None:
+    check_api_access(_services().settings, request)
 
 
 @blueprint.post("/conversations")
@@ -117,14 +111,8 @@ def _body(schema: str, optional: bool = False) -> dict[str, Any]:
         return {}
     if request.mimetype != "application/json":
         raise ApiError(415, "unsupported_media_type", "send the body as application/json")
-    try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise ApiError(400, "malformed_json", f"the body is not valid JSON: {exc}") from None
-    error = best_match(VALIDATORS[schema].iter_errors(body))
-    if error is not None:
-        where = ".".join(str(p) for p in error.absolute_path) or "body"
-        raise ApiError(400, "invalid_body", f"{where}: {error.message}")
+    body = parse_json(raw, "invalid_body")
+    check_schema(VALIDATORS[schema], body, "invalid_body")
     return body
 
 
@@ -140,7 +128,8 @@ def _query_flag(name: str) -> bool:
 
 
 class _locked:
-    """The conversation's lock; a request that waited too long gets a 409 rather than hanging."""
+    """The conversation's lock; a request that waited too long gets a 409 rather than hanging, and one
+    that would queue behind too many others gets a 429 at once."""
 
     def __init__(self, services: Services, cid: str) -> None:
         _check_id(cid)
@@ -149,6 +138,8 @@ class _locked:
     def __enter__(self) -> None:
         try:
             self._hold.__enter__()
+        except ConversationBusy as exc:
+            raise ApiError(429, "too_many_requests", str(exc)) from None
         except LockTimeout as exc:
             raise ApiError(409, "conversation_busy", str(exc)) from None
 

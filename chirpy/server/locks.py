@@ -1,88 +1,65 @@
-"""One request at a time per conversation, across threads *and* worker processes.
+"""One request at a time per conversation, across threads, worker processes and — on PostgreSQL — hosts.
 
-Each conversation id hashes to one of ``buckets`` lock files next to the log database; a request
-holds that file's ``flock`` for the whole load-state → turn → save cycle, so two requests for the
-same conversation never interleave even when gunicorn sends them to different workers. Different
-conversations almost always land in different buckets and run in parallel (a shared bucket only
-costs a short wait, never correctness). Threads of one process first take an in-process lock for
-the bucket, so only one thread per process polls the file lock. The OS drops an ``flock`` when its
-holder dies, so a crashed worker cannot wedge a conversation.
+A request holds its conversation's lock for the whole load-state → turn → save cycle. The lock that
+spans processes comes from the log's store (``flock`` bucket files beside an SQLite log; advisory
+locks in PostgreSQL, which every host shares). In front of it, threads of one process queue on an
+in-process lock per bucket, so only one thread per process waits on the store's lock.
+
+Waiting is bounded twice: by ``lock_timeout_seconds`` (``LockTimeout``, 409), and by how many requests
+may wait for one conversation at once (``max_waiters``): the excess is refused at once with
+``ConversationBusy`` (429) instead of each tying up a server thread for the whole timeout, so a burst
+on one conversation cannot starve everyone else's turns.
 """
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
-import os
 import threading
 import time
+from collections import Counter
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Iterator
 
-from chirpy.errors import ChirpyError
+from chirpy.store import LockTimeout, LogStore
+from chirpy.store.file_locks import bucket_of
+
+__all__ = ["ConversationBusy", "ConversationLocks", "LockTimeout"]
 
 
-class LockTimeout(ChirpyError):
-    """Another request on the same conversation held the lock for too long."""
+class ConversationBusy(LockTimeout):
+    """Too many requests are already waiting for this conversation: refused without waiting."""
 
 
 class ConversationLocks:
-    def __init__(self, directory: str | Path | None, buckets: int = 1024) -> None:
-        """``directory=None`` (an in-memory log): in-process locks only, as there is one process."""
+    def __init__(self, store: LogStore, *, max_waiters: int = 2, buckets: int = 1024) -> None:
+        self.store = store
+        self.max_waiters = max_waiters
         self.buckets = buckets
-        self.directory = Path(directory) if directory is not None else None
-        if self.directory is not None:
-            try:
-                self.directory.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise ChirpyError(f"cannot create lock folder {self.directory}: {exc.strerror or exc}") from None
         self._thread_locks = [threading.Lock() for _ in range(buckets)]
-
-    @classmethod
-    def beside(cls, db_path: str) -> "ConversationLocks":
-        """Locks for the workers sharing the log at ``db_path`` (in ``<db>.server/locks`` next to it)."""
-        if db_path == ":memory:" or not db_path:
-            return cls(None)
-        return cls(Path(f"{db_path}.server") / "locks")
+        self._waiting: Counter[str] = Counter()  # conversation id -> requests in hold() (holder included)
+        self._count_lock = threading.Lock()
 
     def bucket(self, conversation_id: str) -> int:
-        digest = hashlib.blake2b(conversation_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-        return int.from_bytes(digest, "big") % self.buckets
+        return bucket_of(conversation_id, self.buckets)
 
     @contextmanager
     def hold(self, conversation_id: str, timeout: float = 30.0) -> Iterator[None]:
-        deadline = time.monotonic() + timeout
-        index = self.bucket(conversation_id)
-        thread_lock = self._thread_locks[index]
-        if not thread_lock.acquire(timeout=timeout):
-            raise LockTimeout(f"conversation {conversation_id} is busy with another request")
+        with self._count_lock:
+            if self._waiting[conversation_id] > self.max_waiters:  # one holder + max_waiters in the queue
+                raise ConversationBusy(f"conversation {conversation_id} already has {self.max_waiters} requests "
+                                       "waiting: send one turn at a time")
+            self._waiting[conversation_id] += 1
         try:
-            if self.directory is None:
-                yield
-                return
-            fd = os.open(self.directory / f"{index:04d}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+            deadline = time.monotonic() + timeout
+            thread_lock = self._thread_locks[self.bucket(conversation_id)]
+            if not thread_lock.acquire(timeout=timeout):
+                raise LockTimeout(f"conversation {conversation_id} is busy with another request")
             try:
-                self._flock(fd, deadline, conversation_id)
-                try:
+                with self.store.conversation_lock(conversation_id, max(0.0, deadline - time.monotonic())):
                     yield
-                finally:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
             finally:
-                os.close(fd)
+                thread_lock.release()
         finally:
-            thread_lock.release()
-
-    @staticmethod
-    def _flock(fd: int, deadline: float, conversation_id: str) -> None:
-        # Poll with a short, growing back-off: a blocking flock cannot time out.
-        pause = 0.001
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise LockTimeout(f"conversation {conversation_id} is busy with another request") from None
-                time.sleep(pause)
-                pause = min(pause * 2, 0.02)
+            with self._count_lock:
+                self._waiting[conversation_id] -= 1
+                if not self._waiting[conversation_id]:
+                    del self._waiting[conversation_id]

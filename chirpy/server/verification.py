@@ -14,8 +14,10 @@ Why not the ASK SDK's ``ask-sdk-webservice-support``: its chain check goes throu
 4. the request timestamp is within 150 seconds of now;
 5. the application id is one of the configured skill ids.
 
-Certificate chains are fetched once per URL (bounded size and time) and cached until they expire;
-tests inject their own fetcher and trust roots, so nothing here reaches the network in tests.
+Certificate chains are fetched and cached by ``cert_chains.ChainCache`` (failures too, with a
+back-off; bounded fetches, off the request's thread). Trust roots are loaded one certificate at a
+time, so one root that ``cryptography`` refuses costs that root, not every Alexa request. Tests
+inject their own fetcher and trust roots, so nothing here reaches the network in tests.
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import logging
 import posixpath
-import threading
-import urllib.request
-from dataclasses import dataclass
+import re
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import urlsplit
@@ -35,7 +37,10 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
+
+from chirpy.server.cert_chains import ChainCache, ChainUnavailable, Fetcher, fetch_chain
 
 CERT_URL_HEADER = "SignatureCertChainUrl"
 SIGNATURE_256_HEADER = "Signature-256"
@@ -44,12 +49,11 @@ CERT_HOST = "s3.amazonaws.com"
 CERT_PATH_PREFIX = "/echo.api/"
 SIGNING_DOMAIN = "echo-api.amazon.com"
 TIMESTAMP_TOLERANCE_S = 150.0
-MAX_CHAIN_BYTES = 64 * 1024
-FETCH_TIMEOUT_S = 5.0
-CACHE_MAX_URLS = 32
 
-Fetcher = Callable[[str], bytes]
 Clock = Callable[[], dt.datetime]
+PEM_CERTIFICATE = re.compile(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.DOTALL)
+
+log = logging.getLogger("chirpy.server")
 
 
 class VerificationFailed(Exception):
@@ -60,18 +64,6 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def fetch_chain(url: str) -> bytes:
-    """Download a certificate chain: bounded in time and size, no redirects followed blindly."""
-    try:
-        with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_S) as response:  # noqa: S310 — URL checked first
-            data = response.read(MAX_CHAIN_BYTES + 1)
-    except OSError as exc:
-        raise VerificationFailed(f"cannot fetch the signing certificate chain: {exc}") from None
-    if len(data) > MAX_CHAIN_BYTES:
-        raise VerificationFailed("the signing certificate chain is implausibly large")
-    return data
-
-
 def load_trust_roots(path: str | Path | None = None) -> list[x509.Certificate]:
     """Root CAs that may anchor the signing chain: a PEM bundle, by default certifi's (Mozilla's) list."""
     if not path:
@@ -79,10 +71,31 @@ def load_trust_roots(path: str | Path | None = None) -> list[x509.Certificate]:
 
         path = certifi.where()
     try:
-        roots = x509.load_pem_x509_certificates(Path(path).read_bytes())
-    except (OSError, ValueError) as exc:
+        data = Path(path).read_bytes()
+    except OSError as exc:
         raise VerificationFailed(f"cannot load trust roots from {path}: {exc}") from None
+    roots, skipped = parse_trust_roots(data)
+    if not roots:
+        raise VerificationFailed(f"no usable trust roots in {path}")
+    if skipped:
+        log.warning("trust roots: skipped %d of %d certificates in %s that cannot be loaded", skipped,
+                    len(roots) + skipped, path)
     return roots
+
+
+def parse_trust_roots(data: bytes) -> tuple[list[x509.Certificate], int]:
+    """(the certificates that load, how many did not). One by one: ``cryptography`` refuses some
+    old roots outright (and warns it will refuse more), and one bad root must not cost the rest."""
+    roots, skipped = [], 0
+    for block in PEM_CERTIFICATE.findall(data):
+        try:
+            with warnings.catch_warnings():
+                # "will be an error in a future release" for a root we do not need to hear about each start
+                warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+                roots.append(x509.load_pem_x509_certificate(block))
+        except ValueError:
+            skipped += 1
+    return roots, skipped
 
 
 def check_cert_url(url: str) -> None:
@@ -103,12 +116,6 @@ def check_cert_url(url: str) -> None:
         raise VerificationFailed(f"certificate URL path must start with {CERT_PATH_PREFIX}")
 
 
-@dataclass
-class _CachedChain:
-    leaf: x509.Certificate
-    intermediates: list[x509.Certificate]
-
-
 class AlexaVerifier:
     def __init__(
         self,
@@ -118,15 +125,14 @@ class AlexaVerifier:
         fetcher: Fetcher = fetch_chain,
         clock: Clock = utc_now,
         tolerance_s: float = TIMESTAMP_TOLERANCE_S,
+        chains: ChainCache | None = None,
     ) -> None:
         self.skill_ids = frozenset(skill_ids)
         self._roots = list(trust_roots) if trust_roots is not None else None
         self._store: Store | None = None
-        self.fetcher = fetcher
+        self.chains = chains if chains is not None else ChainCache(fetcher)
         self.clock = clock
         self.tolerance_s = min(tolerance_s, TIMESTAMP_TOLERANCE_S)  # Amazon's rule is a ceiling
-        self._cache: dict[str, _CachedChain] = {}
-        self._lock = threading.Lock()
 
     @property
     def store(self) -> Store:
@@ -154,26 +160,18 @@ class AlexaVerifier:
         self.check_skill_id(envelope)
 
     def _verified_leaf(self, url: str) -> x509.Certificate:
-        now = self.clock()
-        with self._lock:
-            cached = self._cache.get(url)
-        if cached is None:
-            try:
-                chain = x509.load_pem_x509_certificates(self.fetcher(url))
-            except ValueError:
-                raise VerificationFailed("the signing certificate chain is not valid PEM") from None
-            cached = _CachedChain(chain[0], chain[1:])
-        # Re-validated on every request (about a millisecond): expiry is checked against *now*.
-        verifier = PolicyBuilder().store(self.store).time(now).build_server_verifier(x509.DNSName(SIGNING_DOMAIN))
         try:
-            verifier.verify(cached.leaf, cached.intermediates)
+            chain = self.chains.get(url)
+        except ChainUnavailable as exc:
+            raise VerificationFailed(str(exc)) from None
+        # Re-validated on every request (about a millisecond): expiry is checked against *now*.
+        verifier = PolicyBuilder().store(self.store).time(self.clock()).build_server_verifier(
+            x509.DNSName(SIGNING_DOMAIN))
+        try:
+            verifier.verify(chain.leaf, chain.intermediates)
         except VerificationError as exc:
             raise VerificationFailed(f"the signing certificate chain is not trusted: {exc}") from None
-        with self._lock:
-            if len(self._cache) >= CACHE_MAX_URLS:
-                self._cache.clear()
-            self._cache[url] = cached
-        return cached.leaf
+        return chain.leaf
 
     @staticmethod
     def _check_signature(leaf: x509.Certificate, signature: str, body: bytes, algorithm: hashes.HashAlgorithm) -> None:

@@ -1,24 +1,27 @@
 """The "dissatisfaction" annotator: the types of dissatisfaction in this user turn, for everyone.
 
 Scripted complaint handling reads ``annotations.dissatisfaction``; the predictor's training reads
-the same detector back from the log. If the offense annotator ran first, its verdict decides the
-"offensive" type (one classification per turn, and the two annotations never disagree).
+the same detector back from the log. The offense annotator's verdict decides the "offensive" type
+(one classification per turn, so the two annotations never disagree): it must run first, which the
+bot checks at start-up (``requires``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from chirpy.component import Component
 from chirpy.registry import annotators
 from classifiers.dissatisfaction.detector import DISSATISFACTION_TYPES, detect_dissatisfaction
 
 
 @annotators.register("dissatisfaction")
-class DissatisfactionAnnotator:
+class DissatisfactionAnnotator(Component):
     """Fills ``annotations.dissatisfaction`` (a list of types, empty when none). No config keys."""
 
-    def __init__(self, config: dict[str, Any] | None = None) -> None:
-        self.config = dict(config or {})
+    defaults: dict[str, Any] = {}
+    requires = ("offense",)
+    provides = ("dissatisfaction",)
 
     def annotate(self, annotations: Any, state: Any = None) -> None:
         if getattr(annotations, "is_launch", False) or getattr(annotations, "is_empty", False):

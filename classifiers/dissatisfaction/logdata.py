@@ -1,9 +1,10 @@
-"""Training examples from a chirpy conversation log (the SQLite store's tables).
+"""Training examples from a chirpy conversation log, read through the store (SQLite or PostgreSQL).
 
 Every bot turn that the user answered becomes one example: the conversation up to it, what the bot
-said, and whether the detector finds dissatisfaction in the user's next utterance. Labels are
-recomputed from the text (not read from the logged annotations), so improving the detector
-relabels old logs for free. The generator's likelihood of the chosen neural line, when logged in
+said, and whether the user's next utterance shows dissatisfaction — by the detector (recomputed from the
+text, not read from the logged annotations, so improving the detector relabels old logs for free), by
+the people who reviewed the conversation in ``chirpy review`` (``labels="human"``: reviewed
+conversations only), or by people where they reviewed and the detector elsewhere (``labels="both"``). The generator's likelihood of the chosen neural line, when logged in
 its candidate ``scores``, rides along for the likelihood baseline.
 """
 
@@ -11,36 +12,17 @@ from __future__ import annotations
 
 import json
 import math
-import sqlite3
 from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 
-import sqlite_utils
+from chirpy.store import LogStore, reading
+from classifiers.dissatisfaction.train import Example, TrainingError, examples_from_turns
 
-from chirpy.errors import ChirpyError
-from classifiers.dissatisfaction.train import Example, examples_from_turns
+LABEL_SOURCES = ("detector", "human", "both")
 
 LIKELIHOOD_KEYS = ("likelihood", "mean_logprob")
 """Candidate score names that hold the generator's mean token log-probability."""
-
-
-class LogError(ChirpyError):
-    """The log cannot be read as a chirpy conversation log."""
-
-
-def _open_read_only(path: str | Path) -> sqlite_utils.Database:
-    path = Path(path)
-    if not path.is_file():
-        raise LogError(f"no conversation log at {path}")
-    try:
-        conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
-        db = sqlite_utils.Database(conn)
-        tables = set(db.table_names())
-    except sqlite3.DatabaseError as exc:
-        raise LogError(f"cannot read {path} as SQLite: {exc}") from None
-    if not {"turns", "candidates"} <= tables:
-        raise LogError(f"{path} is not a chirpy conversation log (tables: {sorted(tables) or 'none'})")
-    return db
 
 
 def _likelihood(scores_json: str | None) -> float | None:
@@ -57,30 +39,33 @@ def _likelihood(scores_json: str | None) -> float | None:
     return None
 
 
-def read_examples(path: str | Path, responders: Collection[str] = ()) -> list[Example]:
-    """Examples from every conversation in the log at ``path``.
+def read_examples(location: str | Path | LogStore, responders: Collection[str] = (),
+                  labels: str = "detector") -> list[Example]:
+    """Examples from every conversation in the log at ``location`` (an SQLite path or a postgresql://
+    URL, opened read-only through the store, schema version checked).
 
     ``responders`` limits the examples to bot turns whose response came from those responders
-    (e.g. ``{"neural"}``); the context still includes every turn.
+    (e.g. ``{"neural"}``); the context still includes every turn. ``labels`` picks who says whether the
+    next user turn is dissatisfied (``LABEL_SOURCES``); a user turn counts as dissatisfied by people when
+    at least half of its conversation's reviewers labelled it so.
     """
-    db = _open_read_only(path)
-    try:
+    if labels not in LABEL_SOURCES:
+        raise TrainingError(f"unknown label source {labels!r} (one of: {', '.join(LABEL_SOURCES)})")
+    with reading(location) as reader:
         likelihoods: dict[tuple[str, int], float] = {}
-        for cid, index, scores in db.execute(
-            "select conversation_id, turn_index, scores from candidates "
-            "where chosen = 1 and kind = 'response' and scores is not null"
-        ):
+        for cid, index, scores in reader.chosen_response_scores():
             value = _likelihood(scores)
             if value is not None:
                 likelihoods[(cid, index)] = value
-        rows = db.execute(
-            "select conversation_id, turn_index, user_text, bot_text, response_responder from turns "
-            "order by conversation_id, turn_index"
-        ).fetchall()
-    except sqlite3.DatabaseError as exc:
-        raise LogError(f"cannot read {path}: {exc}") from None
-    finally:
-        db.conn.close()
+        rows = reader.dialogue()
+        judged = None
+        if labels != "detector":
+            from eval.labels import DISSATISFACTION, Judgements
+
+            judged = Judgements(reader.labels())
+            if not judged.reviewers:
+                raise TrainingError(f"{reader.display} has no conversation that a person marked reviewed "
+                                    "(label some with `chirpy review`), so there are no human labels to learn from")
 
     examples: list[Example] = []
     wanted = set(responders)
@@ -90,6 +75,13 @@ def read_examples(path: str | Path, responders: Collection[str] = ()) -> list[Ex
     for cid, turns in by_conversation.items():
         triples = [(user, bot, likelihoods.get((cid, index))) for index, user, bot, _ in turns]
         for example in examples_from_turns(cid, triples):
-            if not wanted or turns[example.position][3] in wanted:
-                examples.append(example)
+            if wanted and turns[example.position][3] not in wanted:
+                continue
+            if judged is not None:
+                if judged.reviewed(cid):  # people read this conversation: their judgement is the label
+                    answer = turns[example.position + 1][0]
+                    example = replace(example, label=judged.share(cid, answer, DISSATISFACTION) >= 0.5)
+                elif labels == "human":
+                    continue
+            examples.append(example)
     return examples

@@ -3,20 +3,25 @@
 Registered as the candidate filter "safety". It runs on every response and prompt candidate
 (scripted, neural, or a template that echoes the user's name) before selection, so an offending
 candidate is simply rejected and the next best one wins. The bot is held to a stricter standard
-than the user: mild language ("damn", "hell") and self-harm talk are refused too.
+than the user: mild language ("damn", "hell") and self-harm talk are refused too. It uses the rules
+alone (lexicon, patterns, whitelist): they explain every refusal and were written for exactly this;
+the trained model judges users, whose abuse looks nothing like a scripted or generated line.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+from chirpy.component import Component
 from chirpy.registry import filters
-from classifiers.offense.classifier import OffenseClassifier, OffenseResult, classifier_for, default_classifier
+from classifiers.offense.result import OffenseResult
+from classifiers.offense.rules import LexiconClassifier, lexicon_for
 
 
-def check_bot_text(text: str, classifier: OffenseClassifier | None = None, strict: bool = True) -> str | None:
+def check_bot_text(text: str, classifier: LexiconClassifier | None = None, strict: bool = True) -> str | None:
     """Why ``text`` must not be spoken, or None when it is safe."""
-    result = (classifier or default_classifier()).classify(text)
+    result = (classifier or lexicon_for(None)).classify(text)
     return reason_for(result, strict)
 
 
@@ -32,14 +37,22 @@ def reason_for(result: OffenseResult, strict: bool = True) -> str | None:
 
 
 @filters.register("safety")
-class SafetyGate:
-    """Candidate filter. Config table ``[safety]``: ``strict`` (default true) also refuses mild words;
-    ``bot_names`` adds names an insult can be aimed at (as for the offense annotator)."""
+class SafetyGate(Component):
+    """Candidate filter over every line the bot could say (config table ``[safety]``)."""
+
+    defaults = {
+        "strict": True,  # also refuse mild words ("damn", "hell") in the bot's lines
+        "bot_names": ["chirpy"],  # names an insult can be aimed at (as for the offense annotator)
+    }
 
     def __init__(self, config: dict[str, Any] | None = None) -> None:
-        self.config = dict(config or {})
-        self.strict = bool(self.config.get("strict", True))
-        self.classifier = classifier_for(self.config.get("bot_names"))
+        super().__init__(config)
+        self.strict = bool(self.config["strict"])
+        self.classifier = lexicon_for(self.config["bot_names"])
+        self._name_is_unsafe = lru_cache(maxsize=256)(self._judge_name)
+
+    def _judge_name(self, name: str) -> bool:
+        return check_bot_text(name, self.classifier, strict=True) is not None
 
     def check(self, candidate: Any, ctx: Any) -> str | None:
         text = getattr(candidate, "text", None)
@@ -49,8 +62,8 @@ class SafetyGate:
         if reason:
             return reason
         # A name echoed back is checked on its own too: an odd name can be offensive only alone.
+        # The same name comes back for every candidate of every turn, so its verdict is cached.
         name = getattr(ctx, "user_name", None)
-        if isinstance(name, str) and name and name.lower() in text.lower():
-            if check_bot_text(name, self.classifier, strict=True):
-                return f"echoes an offensive user name ({name!r})"
+        if isinstance(name, str) and name and name.lower() in text.lower() and self._name_is_unsafe(name):
+            return f"echoes an offensive user name ({name!r})"
         return None

@@ -8,25 +8,20 @@ and every bot candidate.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chirpy.errors import ConfigError
-from classifiers.offense.normalize import DATA_DIR
+from classifiers.offense.errors import LexiconError
+from classifiers.offense.normalize import DATA_DIR, read_toml
 
-OFFENSE_TYPES: tuple[str, ...] = ("sexual", "criticism", "curse", "inappropriate_topic", "bodily_harm")
-"""The offense types of the research table, in the order the handler prefers when several match."""
+OFFENSE_TYPES: tuple[str, ...] = ("bodily_harm", "sexual", "inappropriate_topic", "criticism", "curse")
+"""The offense types of the research table, most serious first: when several match, the first one
+leads (the handler answers a threat with a curse in it as a threat)."""
 
 _TERM_CHARS = re.compile(r"^\*?[a-z0-9 ]+\*?$")
 _RUN = re.compile(r"([a-z])\1*|[0-9]+| +")
 _SPACE_IN_PATTERN = re.compile(r"(?<!\\) ")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-
-
-class LexiconError(ConfigError, ValueError):
-    """A data file has an entry the compiler cannot read; the message names the file and entry.
-    A ConfigError, so the CLI reports it as one line instead of a traceback."""
 
 
 def term_regex(term: str) -> str:
@@ -111,9 +106,9 @@ class Lexicon:
 
         ``extra_targets`` adds names insults can be aimed at (your bot's name) to the target vocab.
         """
-        lex = _read(data_dir / "lexicon.toml")
-        pat = _read(data_dir / "patterns.toml")
-        white = _read(data_dir / "whitelist.toml")
+        lex = read_toml(data_dir / "lexicon.toml")
+        pat = read_toml(data_dir / "patterns.toml")
+        white = read_toml(data_dir / "whitelist.toml")
         unknown = set(lex) - set(OFFENSE_TYPES)
         if unknown:
             raise LexiconError(f"lexicon.toml: unknown offense type(s) {sorted(unknown)}; use {OFFENSE_TYPES}")
@@ -131,16 +126,6 @@ class Lexicon:
         patterns = [_compile_pattern(p, vocab) for p in pat.get("pattern", [])]
         whitelist = bounded(alternation(list(white.get("phrases", []))))
         return cls(strong=strong, mild=mild, patterns=patterns, whitelist=whitelist, raw_terms=lex)
-
-
-def _read(path: Path) -> dict:
-    try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
-    except FileNotFoundError as e:
-        raise LexiconError(f"offense data file missing: {path}") from e
-    except tomllib.TOMLDecodeError as e:
-        raise LexiconError(f"{path}: invalid TOML: {e}") from e
 
 
 def _compile_pattern(entry: dict, vocab: dict[str, list[str]]) -> ContextPattern:

@@ -17,11 +17,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from classifiers.offense.errors import LexiconError
+
 DATA_DIR = Path(__file__).parent / "data"
 
 _TAG = re.compile(r"<[^>]*>")
 _APOSTROPHES = re.compile(r"[’‘`´']")
 _SPACES = re.compile(r"\s+")
+_WIDE_GAP = re.compile(r"\s{2,}")
+_GAP = re.compile(r"\s")
 _EDGE_PUNCT = re.compile(r"^([(\"\[{]*)(.*?)([.,!?;:)\"\]}]*)$")
 _WILL = re.compile(r"(?<=[a-z])'ll(?![a-z])")
 _LONG_RUN = re.compile(r"(.)\1{3,}")
@@ -40,14 +44,26 @@ class NormalizeRules:
 
     @classmethod
     def load(cls, path: Path = DATA_DIR / "normalize.toml") -> "NormalizeRules":
-        with path.open("rb") as f:
-            data = tomllib.load(f)
+        data = read_toml(path)
+        if not isinstance(data.get("letter_separators"), str) or not isinstance(data.get("leet"), dict):
+            raise LexiconError(f"{path}: needs letter_separators (a string) and a [leet] table")
         seps = re.escape(data["letter_separators"])
         # Three or more single letters/leet chars separated by separators: "f u c k", "s.h.i.t".
         unit = r"[a-z0-9@$!|*]"
         spaced = re.compile(rf"(?<![a-z0-9])(?:{unit}[{seps}]+){{2,}}{unit}(?![a-z0-9])")
         masked = {k.lower(): v.lower() for k, v in data.get("masked", {}).items()}
         return cls(leet=dict(data["leet"]), masked=masked, spaced_letters=spaced)
+
+
+def read_toml(path: Path) -> dict:
+    """One offense data file; missing or invalid is a one-line ``LexiconError`` naming the file."""
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as e:
+        raise LexiconError(f"offense data file missing: {path}") from e
+    except tomllib.TOMLDecodeError as e:
+        raise LexiconError(f"{path}: invalid TOML: {e}") from e
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +82,8 @@ def clean(text: str) -> str:
     text = _WILL.sub(" will", text).replace("'", "")
     # "fuuuuuuck" -> "fuuuck": the lexicon tolerates repeats anyway, and long runs make regexes slow.
     text = _LONG_RUN.sub(r"\1\1\1", text)
-    return _SPACES.sub(" ", text).strip()
+    # A wide gap stays two spaces: in "y o u  a r e  d u m b" it is where one spelled-out word ends.
+    return _GAP.sub(" ", _WIDE_GAP.sub("  ", text)).strip()
 
 
 def decode_leet(text: str, rules: NormalizeRules) -> str:
@@ -88,7 +105,8 @@ def join_spaced_letters(text: str, rules: NormalizeRules) -> str:
     """"f u c k you" -> "fuck you"; "s.h.i.t" -> "shit". Only runs of 3+ single characters."""
 
     def _join(m: re.Match[str]) -> str:
-        return "".join(c for c in m.group(0) if c.isalnum() or c in "@$!|*")
+        words = m.group(0).split("  ")  # a wide gap separates spelled-out words
+        return " ".join("".join(c for c in w if c.isalnum() or c in "@$!|*") for w in words)
 
     return rules.spaced_letters.sub(_join, text)
 

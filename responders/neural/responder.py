@@ -7,13 +7,9 @@ scripted topic takes over. Generation starts as soon as the pipeline calls ``res
 with the other responders) and stops before the turn deadline, keeping the lines completed so far
 (and lines cut right after a sentence end); how it stopped is logged with every candidate.
 
-Config (``[responders.neural]``, a.k.a. ``neural.*``): backend (local|openai), model (local: hub
-name or dir, "" = off; openai: the served model's name), precision (auto|fp32|bf16|int8 or
-PREFILL/DECODE such as fp32/int8), threads, device (cpu|cuda), num_candidates, max_new_tokens,
-temperature, top_p, top_k, history_tokens, history_trim_tokens, prefix_cache_mb, ranker,
-ranker_config, filters, filter_config, max_turns, return_top, deadline_margin_s, content; for
-backend = "openai" also base_url, api (completions|chat), api_key_env, prompt_prefix, extra_body
-(remote.py).
+Config (``[responders.neural]``): the settings and defaults declared in ``NeuralResponder.defaults``
+(``chirpy config`` prints them merged); backend = "openai" reads base_url, api, api_key_env,
+prompt_prefix and extra_body (remote.py), the local backend model, precision, threads, device.
 """
 
 from __future__ import annotations
@@ -25,11 +21,10 @@ from typing import Any
 
 from chirpy.content import load_content
 from chirpy.errors import ComponentUnavailable, ConfigError
-from chirpy.phrasing import pick_phrasing
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
 from responders.neural.backend import NeuralBackend
-from responders.neural.filters import FilterContext, build_filters, first_rejection
+from responders.neural.filters import DEFAULT_FILTERS, FilterContext, build_filters, first_rejection
 from responders.neural.scoring import make_scorer
 
 log = logging.getLogger("chirpy.neural")
@@ -40,16 +35,48 @@ GENERATION_KEYS = ("num_candidates", "max_new_tokens", "temperature", "top_p", "
 
 @responders.register("neural")
 class NeuralResponder(Responder):
+    defaults = {
+        "backend": "local",  # local: the model runs in this process | openai: an OpenAI-compatible server
+        "model": "",  # local: hub name (local cache only when offline) or dir, "" = off; openai: the served name
+        "download": True,  # fetch a hub model not in the local cache (skipped at once when offline)
+        "precision": "auto",  # auto (measured here, per phase) | fp32 | bf16 | int8 | PREFILL/DECODE, e.g. fp32/int8
+        "threads": 0,  # torch threads for the local model; 0 = torch's default
+        "device": "cpu",  # cpu | cuda
+        # Sampling (research recipe: 20 candidates, top-p 0.9 inside the top 50, temperature 0.7, <= 20 tokens).
+        "num_candidates": 20,
+        "max_new_tokens": 20,
+        "top_p": 0.9,
+        "top_k": 50,  # sorting 50k entries per step for top-p alone is slow
+        "temperature": 0.7,
+        "history_tokens": 800,
+        "history_trim_tokens": 200,  # past history_tokens, drop this much at once so the encoded history is reused
+        "prefix_cache_mb": 512,  # memory for conversations' encoded histories (LRU); 0 = encode it all every turn
+        "max_turns": 3,  # neural turns after an opener before handing to a scripted topic
+        "return_top": 10,  # candidates offered to selection; the rest are logged as rejected
+        "deadline_margin_s": 0.15,  # generation stops this long before the turn deadline
+        "ranker": "likelihood",  # a scorer in chirpy.registry.scorers (falls back to likelihood if unavailable)
+        "ranker_config": {},
+        "filters": list(DEFAULT_FILTERS),
+        "filter_config": {},  # per-filter options, by filter name
+        "content": "",  # "": content/openers.toml
+        # backend = "openai" (remote.py): the key comes from the variable named by api_key_env.
+        "base_url": "",  # e.g. http://localhost:8000/v1
+        "api": "completions",  # completions | chat
+        "api_key_env": "OPENAI_API_KEY",
+        "prompt_prefix": "<|endoftext|>",  # completions: put before the history, as the local model sees it
+        "extra_body": {},  # extra request fields for the server (e.g. vLLM's)
+    }
+
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         super().__init__(config)
         cfg = self.config
-        content = load_content(cfg.get("content", CONTENT), CONTENT.parent)
+        content = load_content(cfg["content"] or CONTENT, CONTENT.parent)
         self.openers: list[dict[str, Any]] = list(content.get("openers", []))
-        self.max_turns = int(cfg.get("max_turns", 3))
-        self.return_top = int(cfg.get("return_top", 10))
-        self.margin = float(cfg.get("deadline_margin_s", 0.15))
+        self.max_turns = int(cfg["max_turns"])
+        self.return_top = int(cfg["return_top"])
+        self.margin = float(cfg["deadline_margin_s"])
         try:
-            self.filters = build_filters(cfg.get("filters"), cfg.get("filter_config", {}))
+            self.filters = build_filters(cfg["filters"], cfg["filter_config"])
         except ValueError as exc:
             raise ConfigError(f"[responders.neural] {exc}") from None
 
@@ -58,13 +85,13 @@ class NeuralResponder(Responder):
 
         try:
             backend = backend_name(cfg)
-            settings = GenerationSettings.from_config({k: cfg[k] for k in GENERATION_KEYS if k in cfg})
+            settings = GenerationSettings.from_config({k: cfg[k] for k in GENERATION_KEYS})
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"[responders.neural] {exc}") from None
         self.generator: NeuralBackend = (self._remote(cfg, settings) if backend == "openai"
                                          else self._local(cfg, settings))
-        self.ranker_name = str(cfg.get("ranker", "likelihood") or "likelihood")
-        self.scorer, notice = make_scorer(self.ranker_name, cfg.get("ranker_config", {}))
+        self.ranker_name = str(cfg["ranker"] or "likelihood")
+        self.scorer, notice = make_scorer(self.ranker_name, cfg["ranker_config"])
         if notice:
             log.warning(notice)
             self.ranker_name = "likelihood"
@@ -77,12 +104,12 @@ class NeuralResponder(Responder):
         from responders.neural.precision import PhasePrecision
 
         try:
-            PhasePrecision.parse(cfg.get("precision", "auto"))
+            PhasePrecision.parse(cfg["precision"])
         except ValueError as exc:
             raise ConfigError(f"[responders.neural] {exc}") from None
-        loaded, problem = try_load_model(str(cfg.get("model", "") or ""), precision=cfg.get("precision", "auto"),
-                                         threads=cfg.get("threads"), device=str(cfg.get("device", "cpu")),
-                                         allow_download=bool(cfg.get("download", True)))
+        loaded, problem = try_load_model(str(cfg["model"] or ""), precision=cfg["precision"],
+                                         threads=int(cfg["threads"]) or None, device=str(cfg["device"]),
+                                         allow_download=bool(cfg["download"]))
         if loaded is None:
             raise ComponentUnavailable(problem or "neural model unavailable")
         return SharedCacheGenerator(loaded, settings)
@@ -109,7 +136,7 @@ class NeuralResponder(Responder):
             if topic in ctx.state.topics_covered:
                 continue
             private = dict(ctx.private)
-            text = pick_phrasing(opener["lines"], topic, private, ctx.rng, ctx.turn_index, ctx.already_said)
+            text = ctx.pick(opener["lines"], topic, private)
             state = private | {"active": True, "turns": 0, "topic": topic}
             # must_stay: the opener's question is the point; the initiative controller keeps it.
             return Candidate(text, Priority.CAN_START, topic=topic, state=state, must_stay=True,
@@ -156,11 +183,11 @@ class NeuralResponder(Responder):
         topic = private.get("topic")
         common = {"neural_turn": turns, "generation_ms": round(gen_ms, 1), "samples": len(result.candidates)
                   + len(result.unfinished), "neural_stop": stop_note, "history_tokens": result.prefix_tokens,
-                  "reused_tokens": result.reused_tokens, "prefill_ms": result.prefill_ms, "user_led": True}
+                  "reused_tokens": result.reused_tokens, "prefill_ms": result.prefill_ms}
         out: list[Candidate] = []
         for rank_, (cand, score) in enumerate(ranked):
             c = Candidate(cand.text, Priority.STRONG_CONTINUE, needs_prompt=last, topic=topic, state=state,
-                          scores=self._scores(cand, score),
+                          user_led=True, scores=self._scores(cand, score),
                           meta=common | {"neural_rank": rank_, "neural_ending": cand.ending})
             if rank_ >= self.return_top:
                 c.rejected = f"neural.rank: below the top {self.return_top}"

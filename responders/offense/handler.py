@@ -19,7 +19,7 @@ from typing import Any
 
 from chirpy.content import load_content
 from chirpy.errors import ConfigError
-from chirpy.phrasing import pick_phrasing
+from chirpy.experiments import Experiment
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
 from classifiers.offense import classify_offense
@@ -33,27 +33,42 @@ END_OFFER = "end_offer"  # Candidate.expects value: the bot asked whether to end
 
 @responders.register("offense")
 class OffenseResponder(Responder):
-    """Config ``[responders.offense]``: ``content`` (phrasings file), ``escalate_after`` (offenses
-    before offering to end, default 3), ``end_after`` (offenses before saying goodbye, default 5;
-    0 = never), ``default_arm`` (when the experiment is not declared), ``help_line`` (self-harm)."""
+    defaults = {
+        "content": "",  # "": phrasings.toml beside this module
+        "escalate_after": 3,  # offenses before the bot offers to end the conversation
+        "end_after": 5,  # offenses before it says goodbye (0 = never)
+        "default_arm": DEFAULT_ARM,  # the strategy when the offense_strategy experiment is not declared
+        "help_line": "",  # "": the phrasings file's self-harm help line
+    }
+    experiments = (EXPERIMENT,)
 
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         super().__init__(config)
-        self.content = load_content(self.config.get("content", CONTENT), CONTENT.parent)
+        self.content = load_content(self.config["content"] or CONTENT, CONTENT.parent)
         try:
-            self.escalate_after = int(self.config.get("escalate_after", 3))
-            self.end_after = int(self.config.get("end_after", 5))
+            self.escalate_after = int(self.config["escalate_after"])
+            self.end_after = int(self.config["end_after"])
         except (TypeError, ValueError):
             raise ConfigError("[responders.offense] escalate_after and end_after must be integers") from None
         if self.escalate_after < 1 or (self.end_after and self.end_after < self.escalate_after):
             raise ConfigError("[responders.offense] needs escalate_after >= 1 and end_after 0 or >= escalate_after")
-        self.default_arm = str(self.config.get("default_arm", DEFAULT_ARM))
-        self.help_line = str(self.config.get("help_line", self.content["self_harm"]["help"]))
+        self.default_arm = str(self.config["default_arm"])
+        self.help_line = str(self.config["help_line"] or self.content["self_harm"]["help"])
+        self._check_arms((*ARMS, self.default_arm), "offense phrasings")
+
+    def check_experiments(self, experiments: dict[str, Experiment]) -> None:
+        """The arms a team declares must be strategies this handler can say: checked at start-up."""
+        self._check_arms(experiments[EXPERIMENT].arms, f"[experiments.{EXPERIMENT}]")
+
+    def _check_arms(self, arms: tuple[str, ...], where: str) -> None:
         strategies = self.content.get("strategy", {})
-        for arm in (*ARMS, self.default_arm):
-            base = Strategy.parse(arm).base
+        for arm in arms:
+            try:
+                base = Strategy.parse(arm).base
+            except ValueError as exc:
+                raise ConfigError(f"{where}: {exc}") from None
             if not strategies.get(base, {}).get("default"):
-                raise ConfigError(f"offense phrasings: strategy {base!r} (arm {arm!r}) has no 'default' phrasings")
+                raise ConfigError(f"{where}: arm {arm!r} needs 'default' phrasings for strategy {base!r}")
 
     # -- the turn --------------------------------------------------------------------------------
     def respond(self, ctx: TurnContext) -> Returned:
@@ -82,28 +97,26 @@ class OffenseResponder(Responder):
         kind = offense.get("type") or "default"
         options = self.content["strategy"][strategy.base]
         slot = f"{strategy.base}:{kind if kind in options else 'default'}"
-        line = pick_phrasing(options.get(kind) or options["default"], slot, private, ctx.rng, ctx.turn_index,
-                             ctx.already_said)
+        line = ctx.pick(options.get(kind) or options["default"], slot, private)
         name = ctx.user_name if strategy.use_name else None
         if name:
-            line = pick_phrasing(self.content["name_frames"], "name_frame", private, ctx.rng, ctx.turn_index,
-                                 ctx.already_said, name=name, line=_lower_first(line))
+            line = ctx.pick(self.content["name_frames"], "name_frame", private, name=name, line=_lower_first(line))
         used = strategy.used(name_known=bool(name))
         return Candidate(
             line, Priority.FORCE_START, needs_prompt=strategy.redirect, must_stay=True, topic=None, state=private,
-            meta=self._meta(ctx, private, offense, action="strategy", arm=strategy.arm, strategy=used),
+            repeatable=True, meta=self._meta(ctx, private, offense, action="strategy", arm=strategy.arm, strategy=used),
         )
 
     def _offer_end(self, ctx: TurnContext, private: dict[str, Any], offense: dict[str, Any]) -> Candidate:
         text = self._say(ctx, private, "offer_end")
         return Candidate(text, Priority.FORCE_START, must_stay=True, expects=END_OFFER, topic=None, state=private,
-                         meta=self._meta(ctx, private, offense, action="offer_end"))
+                         repeatable=True, meta=self._meta(ctx, private, offense, action="offer_end"))
 
     def _goodbye(self, ctx: TurnContext, private: dict[str, Any], offense: dict[str, Any] | None,
                  reason: str) -> Candidate:
         text = self._say(ctx, private, "goodbye")
-        return Candidate(text, Priority.FORCE_START, must_stay=True, ends_conversation=True, state=private,
-                         meta=self._meta(ctx, private, offense, action="end", end_reason=reason))
+        return Candidate(text, Priority.FORCE_START, must_stay=True, ends_conversation=True, end_reason=reason,
+                         state=private, repeatable=True, meta=self._meta(ctx, private, offense, action="end"))
 
     def _answer_to_offer(self, ctx: TurnContext, private: dict[str, Any]) -> Candidate | None:
         ann = ctx.annotations
@@ -112,16 +125,15 @@ class OffenseResponder(Responder):
         if ann.is_no:
             text = self._say(ctx, private, "carry_on")
             return Candidate(text, Priority.FORCE_START, needs_prompt=True, must_stay=True, topic=None, state=private,
-                             meta=self._meta(ctx, private, None, action="declined_end_offer"))
+                             repeatable=True, meta=self._meta(ctx, private, None, action="declined_end_offer"))
         return None  # the user moved on: let the other responders answer
 
     def _self_harm(self, ctx: TurnContext, private: dict[str, Any], offense: dict[str, Any]) -> Candidate:
         private["self_harm"] = int(private.get("self_harm", 0)) + 1
-        text = pick_phrasing(self.content["self_harm"]["responses"], "self_harm", private, ctx.rng, ctx.turn_index,
-                             ctx.already_said, help=self.help_line)
+        text = ctx.pick(self.content["self_harm"]["responses"], "self_harm", private, help=self.help_line)
         # No redirect: changing the subject here would be deflecting someone who may need help.
         return Candidate(text, Priority.FORCE_START, must_stay=True, topic=None, state=private,
-                         meta=self._meta(ctx, private, offense, action="self_harm", strategy="care"))
+                         repeatable=True, meta=self._meta(ctx, private, offense, action="self_harm", strategy="care"))
 
     # -- helpers ---------------------------------------------------------------------------------
     def _strategy_for(self, ctx: TurnContext) -> Strategy:
@@ -137,8 +149,7 @@ class OffenseResponder(Responder):
         return strategy
 
     def _say(self, ctx: TurnContext, private: dict[str, Any], slot: str) -> str:
-        return pick_phrasing(self.content["escalation"][slot], slot, private, ctx.rng, ctx.turn_index,
-                             ctx.already_said)
+        return ctx.pick(self.content["escalation"][slot], slot, private)
 
     def _meta(self, ctx: TurnContext, private: dict[str, Any], offense: dict[str, Any] | None, *, action: str,
               arm: str | None = None, strategy: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -150,9 +161,6 @@ class OffenseResponder(Responder):
             "offense_action": action,
             "offense_count": int(private.get("offenses", 0)),
             "dropped_topic": ctx.state.current_topic,
-            # Said again if the phrasings run out: the core's no-repeat filter must not hand a
-            # self-harm disclosure or an offense (mid-experiment) to some other responder.
-            "repeatable": True,
             **extra,
         }
 

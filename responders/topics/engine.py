@@ -25,12 +25,12 @@ from typing import Any
 from chirpy.content import load_content, normalise
 from chirpy.errors import ConfigError
 from chirpy.registry import responders
-from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
+from chirpy.responder import Candidate, Handoff, Priority, Responder, Returned, TurnContext
 from chirpy.text import normalise_for_comparison
+from chirpy.topics import Topic
 from responders.topics.lines import Line, Said, build, choose, fresh, load_slots
-from responders.topics.rotation import is_next
 from responders.topics.script import Script, Thread, load_script
-from responders.topics.understanding import understanding, words
+from chirpy.understanding import understanding
 
 REACTIONS = Path(__file__).parent / "content" / "reactions.toml"
 # Dissatisfaction types that mean "leave this topic": the user-initiative handlers answer them.
@@ -44,23 +44,37 @@ def shared_reactions(path: Path = REACTIONS) -> dict[str, tuple[Line, ...]]:
 
 @responders.register("topic")
 class TopicResponder(Responder):
-    is_topic_responder = True  # read by the rotation and the change-topic handler
-
+    defaults = {
+        "script": "",  # required: a file in scripts/ or any path
+        "topic": "",  # "": the script's topic id
+        "reactions": "",  # "": content/reactions.toml
+        "long_answer_words": 14,  # a longer answer is the user taking the lead
+        "max_strikes": 2,  # answers in a row that give nothing before the topic hands off
+        "salient_words": 12,  # an utterance up to this long naming the topic is about it
+    }
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         super().__init__(config)
-        if "script" not in self.config:
+        if not self.config["script"]:
             raise ConfigError("a topic responder needs script = \"<file>.toml\" in its [responders.NAME] table")
         self.script: Script = load_script(self.config["script"])
-        self.topic = str(self.config.get("topic", self.script.topic))
-        self.shared = shared_reactions(Path(self.config["reactions"]) if "reactions" in self.config else REACTIONS)
+        self.topic = str(self.config["topic"] or self.script.topic)
+        self.shared = shared_reactions(Path(self.config["reactions"]) if self.config["reactions"] else REACTIONS)
         self.reading = understanding()
-        self.long_answer_words = int(self.config.get("long_answer_words", 14))
-        self.max_strikes = int(self.config.get("max_strikes", 2))
-        self.salient_words = int(self.config.get("salient_words", 12))
+        self.long_answer_words = int(self.config["long_answer_words"])
+        self.max_strikes = int(self.config["max_strikes"])
+        self.salient_words = int(self.config["salient_words"])
 
     def claims(self, phrase: str) -> bool:
         """Does a phrase ("let's talk about *films*") name this topic?"""
         return self.script.mentions(normalise(phrase))
+
+    @functools.cached_property
+    def entry(self) -> Topic:
+        """This responder's topic in the shared index (built on first use: the bot names us first)."""
+        return Topic(self.topic, self.name, self.script.keywords, self.salient_words)
+
+    def topics(self) -> list[Topic]:
+        return [self.entry]
 
     # -- the two phases --------------------------------------------------------------------------
     def respond(self, ctx: TurnContext) -> Returned:
@@ -72,24 +86,24 @@ class TopicResponder(Responder):
         return self._mentioned(ctx)
 
     def prompt(self, ctx: TurnContext) -> Returned:
-        meta = ctx.response.meta if ctx.response is not None else {}
         if ctx.response is not None and ctx.response.ends_conversation:
             return None
+        handoff = (ctx.response.handoff if ctx.response is not None else None) or Handoff()
         private = dict(ctx.private)
-        requested = meta.get("requested_topic")
-        if requested and self.claims(str(requested)):
+        if handoff.requested and self.claims(handoff.requested):
             return self._open(ctx, private, Priority.FORCE_START, [])
-        if meta.get("avoid_topic") and self.claims(str(meta["avoid_topic"])):
+        if handoff.avoid and self.claims(handoff.avoid):
             return None
         if self._active(ctx):
-            if meta.get("change_topic"):
+            if handoff.leave_topic:
                 return None
             return self._open(ctx, private, Priority.STRONG_CONTINUE, [self._say(ctx, "resume", private)])
-        if self.topic in ctx.state.topics_covered or (meta.get("change_topic") and ctx.state.current_topic == self.topic):
+        if self.topic in ctx.state.topics_covered or (handoff.leave_topic and ctx.state.current_topic == self.topic):
             return None
         if self.script.mentions(normalise(ctx.annotations.text)):
             priority = Priority.STRONG_CONTINUE
-        elif is_next(ctx, self.name):
+        elif (upcoming := ctx.topics.next_to_open(ctx.state.seed_key, ctx.state.topics_covered)) and \
+                upcoming.responder == self.name:
             priority = Priority.CAN_START
         else:
             priority = Priority.WEAK_CONTINUE
@@ -129,7 +143,8 @@ class TopicResponder(Responder):
                  reaction: str) -> Candidate:
         private["open"] = False
         return build([*lead, self._say(ctx, "handoff", private)], Priority.STRONG_CONTINUE, needs_prompt=True,
-                     topic=self.topic, entity=entity, state=private, meta={"handoff": True, "reaction": reaction})
+                     handoff=Handoff(leave_topic=True), topic=self.topic, entity=entity, state=private,
+                     meta={"reaction": reaction})
 
     # -- while the topic is on -------------------------------------------------------------------
     def _continue(self, ctx: TurnContext) -> Returned:
@@ -138,21 +153,21 @@ class TopicResponder(Responder):
         thread = self.script.threads[int(private.get("thread", 0))]
         reaction = "asked_back"
         lowered = normalise(ann.text)
-        n_words = words(ann.text)
+        n_words = ann.reading.words
         answering = private.get("stage") == "asked" and self._pending_was_said(ctx, private)
         if answering and self._spoken_as_statement(ctx, private):
             # The initiative controller said our take instead of asking: the user is replying to a
             # statement, so react generically and move on to the next thread.
             private["stage"], answering = "opined", False
         entity: str | None = None
-        if reading.asks_back(ann.text) and private.get("last_statement") and answering:
+        if ann.reading.asks_back and private.get("last_statement") and answering:
             lead: Said | None = Said(str(private["last_statement"]), False)
             private["stage"] = "opined"  # that was our take: move on to the next question
-        elif self.script.asked_about(lowered) or reading.asks_back(ann.text):
+        elif self.script.asked_about(lowered) or ann.reading.asks_back:
             lead, reaction = self._say(ctx, "about_me", private), "about_me"
-        elif ann.is_question and not reading.shares_fact(ann.text):
+        elif ann.is_question and not ann.reading.shares_fact:
             return None  # not ours to answer: another responder will, then our prompt resumes the thread
-        elif self._elsewhere(ctx, lowered, answering) or (reading.shares_fact(ann.text) and not self.script.mentions(lowered)):
+        elif self._elsewhere(ctx, lowered, answering) or (ann.reading.shares_fact and not self.script.mentions(lowered)):
             return None  # another topic's turn, or a fun fact about something else: the reaction answers it
         else:
             if answering and thread.exit_on_no and ann.is_no and n_words <= 4:
@@ -167,7 +182,7 @@ class TopicResponder(Responder):
                          must_stay=True, meta={"reaction": reaction})  # never swapped for "Hmm."
         if int(private.get("strikes", 0)) >= self.max_strikes:
             return self._handoff(ctx, private, [lead], entity, reaction)
-        asked_us = reaction == "about_me" and not reading.asks_back(ann.text)
+        asked_us = reaction == "about_me" and not ann.reading.asks_back
         if asked_us and fresh(self.shared["ask_back"], ctx):
             # They asked about our taste: answer, then ask it back ("What about you?"), as people do,
             # rather than piling on our next opinion or leaving the topic.
@@ -181,10 +196,9 @@ class TopicResponder(Responder):
             private["stage"] = "opined"
         if follow is None:
             return self._handoff(ctx, private, [lead], entity, reaction)
-        meta: dict[str, Any] = {"reaction": reaction, "thread": thread.id}
-        if n_words > self.long_answer_words and not follow.question:
-            meta["user_led"] = True
-        return build([lead, follow], Priority.STRONG_CONTINUE, topic=self.topic, entity=entity, state=private, meta=meta)
+        return build([lead, follow], Priority.STRONG_CONTINUE, topic=self.topic, entity=entity, state=private,
+                     user_led=n_words > self.long_answer_words and not follow.question,
+                     meta={"reaction": reaction, "thread": thread.id})
 
     def _pending_was_said(self, ctx: TurnContext, private: dict[str, Any]) -> bool:
         """Is the user replying to our question, spoken last turn (as asked, in its statement form
@@ -205,17 +219,15 @@ class TopicResponder(Responder):
         turn. A short answer to our question stays ours ("the lion king" answers "favorite movie?")."""
         if self.script.mentions(lowered):
             return False
-        bot = ctx.services.get("bot")
-        others = [r for r in (getattr(bot, "responders", {}) or {}).values()
-                  if r is not self and getattr(r, "is_topic_responder", False)]
+        others = ctx.topics.others(self.name)
         if not answering:  # they are not replying to our question: any other topic they name wins
-            return any(r.script.mentions(lowered) for r in others)
+            return any(t.mentions(lowered) for t in others)
         if len(lowered.split()) <= 4:
             # A short reply that is only another topic's word ("i love pizza" to "which band?") goes
             # there; one that merely contains one ("the lion king" to "favorite movie?") stays ours.
             phrase = self.reading.answer_phrase(lowered)
-            return bool(phrase) and self._is_keyword(ctx, phrase, scripts=[r.script for r in others])
-        return any(r.salient(lowered, strict=True) for r in others)
+            return bool(phrase) and self._is_keyword(ctx, phrase, topics=others)
+        return any(t.salient(lowered, strict=True) for t in others)
 
     def _follow_up(self, ctx: TurnContext, thread: Thread, private: dict[str, Any]) -> Said | None:
         """After reacting: the bot's own opinion once per thread, else the next question."""
@@ -232,8 +244,8 @@ class TopicResponder(Responder):
         ann, reading = ctx.annotations, self.reading
         text = ann.text
         entity, source = self._named_thing(ctx, thread, answering, n_words)
-        sentiment = reading.sentiment(text)
-        mood = reading.entity_mood(text) if entity else None
+        sentiment = ann.reading.sentiment
+        mood = ann.reading.entity_mood if entity else None
         if entity and source == "phrase" and not mood and (
                 reading.is_generic(entity) or reading.is_possessed(entity) or self._is_keyword(ctx, entity)
                 or reading.says_nothing(entity) or not self._whole_reply(text, entity)):
@@ -241,24 +253,24 @@ class TopicResponder(Responder):
             # passing is nothing to cheer about ("Oh nice, work."); a reply that is only a name
             # ("the lakers") still is.
             entity = None
-        if reading.bad_news(text):
+        if ann.reading.bad_news:
             return choose(self.shared["bad_news"], "bad_news", ctx, private), None, True, "bad_news"
-        if reading.is_thanks(text):
+        if ann.reading.thanks:
             return choose(self.shared["thanks"], "thanks", ctx, private), None, True, "thanks"
-        feeling = reading.feeling(text)
-        if feeling and not reading.shares_fact(text):
+        feeling = ann.reading.feeling
+        if feeling and not ann.reading.shares_fact:
             # "not really i'm pretty tired today": how they are matters more than the question.
             slot = f"feeling_{feeling[0]}"
             return choose(self.shared[slot], slot, ctx, private, feeling=feeling[1]), None, True, slot
-        if reading.shares_fact(text):
+        if ann.reading.shares_fact:
             slot = "fact_entity" if entity else "fact"
-        elif reading.is_unsure(text):
+        elif ann.reading.unsure:
             return self._react(ctx, thread, "unsure", private), None, False, "unsure"
-        elif reading.starts_negative(text) and not entity and sentiment != "positive" and n_words <= self.long_answer_words:
+        elif ann.reading.starts_negative and not entity and sentiment != "positive" and n_words <= self.long_answer_words:
             # "not really", "nah i don't": a no, however it goes on; never an upbeat "Oh, nice."
             return self._react(ctx, thread, "no", private), None, n_words > 3, "no"
         elif n_words > self.long_answer_words:
-            slot = "long_opinion" if reading.is_opinion(text) else "long"
+            slot = "long_opinion" if ann.reading.opinion else "long"
         elif entity:
             slot = {"negative": "entity_negative", "positive": "entity_positive"}.get(mood or "", "entity")
             if answering and slot != "entity_negative" and "entity" in thread.reactions:
@@ -284,7 +296,7 @@ class TopicResponder(Responder):
         found a name), "answer" (a short reply to our question is the thing itself), "phrase" (a
         noun phrase in passing: "a movie", "work")."""
         ann, reading = ctx.annotations, self.reading
-        if any(t.named_answer for t in self.script.threads) and (title := reading.title(ann.text, ann)):
+        if any(t.named_answer for t in self.script.threads) and (title := ann.reading.title):
             return title, "title"
         things = reading.things(ann, self.script.mentions)
         if things and reading.is_named(things[0], ann):
@@ -300,16 +312,14 @@ class TopicResponder(Responder):
         phrase = self.reading.answer_phrase(text)
         return bool(phrase) and phrase.lower() == thing.lower()
 
-    def _is_keyword(self, ctx: TurnContext, thing: str, scripts: list[Script] | None = None) -> bool:
+    def _is_keyword(self, ctx: TurnContext, thing: str, topics: list[Topic] | None = None) -> bool:
         """'work', 'the movies': the phrase is only a topic word (any topic's), not a thing named."""
         words = [w for w in thing.lower().split() if w not in self.reading.lowercase_openers]
         if len(words) != 1:
             return False
-        if scripts is None:
-            bot = ctx.services.get("bot")
-            scripts = [r.script for r in (getattr(bot, "responders", {}) or {}).values()
-                       if getattr(r, "is_topic_responder", False)] or [self.script]
-        return any(script.keywords.fullmatch(words[0]) for script in scripts)
+        if topics is None:
+            topics = list(ctx.topics) or [self.entry]
+        return any(topic.is_keyword(words[0]) for topic in topics)
 
     def _react(self, ctx: TurnContext, thread: Thread, slot: str, private: dict[str, Any], own: bool = True,
                **fields: str) -> Said:
@@ -332,9 +342,9 @@ class TopicResponder(Responder):
         asked = self.script.asked_about(lowered)
         if not asked and not self.salient(lowered):
             return None
-        if reading.bad_news(ann.text) or (reading.feeling(ann.text) or ("",))[0] == "negative":
+        if ann.reading.bad_news or (ann.reading.feeling or ("",))[0] == "negative":
             return None  # "my cat died": sympathy (the reaction responder), not "Aw, animals!"
-        fact = reading.shares_fact(ann.text)
+        fact = ann.reading.shares_fact
         if ann.is_question and not asked and not fact:
             return None  # "who won the world cup?": a question we cannot answer, not an invitation
         private = dict(ctx.private)
@@ -342,7 +352,7 @@ class TopicResponder(Responder):
         answered = self._already_answered(lowered, private, ann)
         if asked:
             lead = self._say(ctx, "about_me", private)
-        elif answered is not None and entity and not fact and (reading.is_named(entity, ann) or reading.title(ann.text, ann)):
+        elif answered is not None and entity and not fact and (reading.is_named(entity, ann) or ann.reading.title):
             fields = {"entity": entity, "Entity": entity[:1].upper() + entity[1:]}
             lead = self._react(ctx, answered, "entity", private, **fields)
         else:
@@ -360,12 +370,7 @@ class TopicResponder(Responder):
         return None
 
     def salient(self, lowered: str, strict: bool = False) -> bool:
-        """Is the topic what the user is talking about, not a word in passing? A short utterance
-        naming it, or a longer one naming it at least twice ("football", "the nfl"). ``strict``
-        (to pull the user away from another live topic): very short, or named twice."""
-        hits = {m.group(0) for m in self.script.keywords.finditer(lowered)}
-        short = self.salient_words - 4 if strict else self.salient_words
-        return bool(hits) and (len(lowered.split()) <= short or len(hits) >= 2)
+        return self.entry.salient(lowered, strict)
 
     def _already_answered(self, lowered: str, private: dict[str, Any], ann: Any = None) -> Thread | None:
         """Mark threads the user's words already answer as asked (no redundant questions); the first one.
@@ -384,7 +389,7 @@ class TopicResponder(Responder):
         fields = {"entity": entity, "Entity": entity[:1].upper() + entity[1:]} if entity else {}
         if fact:
             return choose(self.shared["fact_entity" if entity else "fact"], "fact", ctx, private, **fields)
-        mood = self.reading.entity_mood(ctx.annotations.text)
+        mood = ctx.annotations.reading.entity_mood
         if entity and mood:
             return choose(self.shared[f"entity_{mood}"], f"entity_{mood}", ctx, private, **fields)
         return self._say(ctx, "mention", private)

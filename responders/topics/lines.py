@@ -10,32 +10,29 @@ form where one makes sense.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from chirpy.errors import ConfigError
-from chirpy.phrasing import pick_phrasing
-from chirpy.responder import Candidate, Priority, TurnContext
-from chirpy.text import normalise_for_comparison
-
-STATEMENT_TYPES = ("opinion", "experience", "general")
+from chirpy.responder import STATEMENT_TYPES, Candidate, Priority, Statement, TurnContext
 
 
 @dataclass(frozen=True)
 class Line:
+    """A content line; ``choose`` returns the chosen one formatted for the turn."""
+
     text: str
     question: bool
     statement: str | None = None  # the statement form of a question
     statement_type: str | None = None
 
+    def formatted(self, **fields: str) -> "Line":
+        if not fields:
+            return self
+        statement = self.statement.format(**fields) if self.statement else None
+        return Line(self.text.format(**fields), self.question, statement, self.statement_type)
 
-@dataclass(frozen=True)
-class Said:
-    """One chosen line, formatted for this turn."""
 
-    text: str
-    question: bool
-    statement: str | None = None
-    statement_type: str | None = None
+Said = Line  # a chosen, formatted line (the name reads better where responders assemble a turn)
 
 
 def parse_lines(raw: Any, where: str) -> tuple[Line, ...]:
@@ -62,48 +59,28 @@ def parse_lines(raw: Any, where: str) -> tuple[Line, ...]:
     return tuple(lines)
 
 
-def said_before(ctx: TurnContext) -> Callable[[str], bool]:
-    """A predicate: did any earlier bot turn contain this text (as whole words, any case)?
-
-    Stricter than ``TurnContext.already_said`` (whole utterances): a phrase used inside a longer turn
-    counts too, so a reaction is not recycled in a later turn.
-    """
-    spoken = [f" {normalise_for_comparison(t)} " for t in ctx.state.bot_utterances()]
-
-    def check(text: str) -> bool:
-        key = f" {normalise_for_comparison(text)} "
-        return key.strip() != "" and any(key in utterance for utterance in spoken)
-
-    return check
-
-
-def choose(lines: tuple[Line, ...], slot: str, ctx: TurnContext, private: dict[str, Any], **fields: str) -> Said:
-    """The least recently used line of a slot not said before (core LRU picker), formatted."""
-    text = pick_phrasing([line.text for line in lines], slot, private, ctx.rng, ctx.turn_index,
-                         said_before(ctx), **fields)
-    for line in lines:
-        if (line.text.format(**fields) if fields else line.text) == text:
-            statement = line.statement.format(**fields) if (line.statement and fields) else line.statement
-            return Said(text, line.question, statement, line.statement_type)
-    return Said(text, text.rstrip().endswith("?"))
+def choose(lines: tuple[Line, ...], slot: str, ctx: TurnContext, private: dict[str, Any], **fields: str) -> Line:
+    """The least recently used line of a slot not said before (``TurnContext.pick``), formatted."""
+    formatted = [line.formatted(**fields) for line in lines]
+    text = ctx.pick([line.text for line in lines], slot, private, **fields)
+    return next(line for line in formatted if line.text == text)
 
 
 def fresh(lines: tuple[Line, ...], ctx: TurnContext, **fields: str) -> bool:
     """Is at least one line of the slot still unsaid in this conversation?"""
-    check = said_before(ctx)
-    return any(not check(line.text.format(**fields) if fields else line.text) for line in lines)
+    return any(not ctx.already_said(line.formatted(**fields).text) for line in lines)
 
 
-def build(parts: Iterable[Said | None], priority: Priority, **kwargs: Any) -> Candidate:
-    """One candidate from several lines; its meta carries the statement form for the initiative controller."""
+def build(parts: Iterable[Line | None], priority: Priority, **kwargs: Any) -> Candidate:
+    """One candidate from several lines, carrying the statement form the initiative controller may say."""
     said = [p for p in parts if p is not None and p.text]
     text = " ".join(p.text.strip() for p in said)
     questions = [p for p in said if p.question]
-    meta: dict[str, Any] = dict(kwargs.pop("meta", None) or {})
+    statements: tuple[Statement, ...] = ()
     if questions and all(p.statement for p in questions):
-        meta["statement_variant"] = " ".join((p.statement if p.question else p.text).strip() for p in said)
-        meta["statement_type"] = questions[-1].statement_type or "opinion"
-    return Candidate(text, priority, is_question=bool(questions), meta=meta, **kwargs)
+        statement = " ".join((p.statement if p.question and p.statement else p.text).strip() for p in said)
+        statements = (Statement(statement, questions[-1].statement_type or "opinion"),)
+    return Candidate(text, priority, is_question=bool(questions), statements=statements, **kwargs)
 
 
 def load_slots(data: dict[str, Any], where: str) -> dict[str, tuple[Line, ...]]:

@@ -20,7 +20,7 @@ from chirpy.registry import responders
 from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
 from responders.topics.engine import LEAVE_TYPES, shared_reactions
 from responders.topics.lines import Said, build, choose, load_slots
-from responders.topics.understanding import understanding, words
+from chirpy.understanding import understanding
 
 CONTENT = Path(__file__).parent / "content" / "reaction.toml"
 # Answers after which the user keeps the floor ("no idea, tell me!"): no prompt follows them.
@@ -29,9 +29,15 @@ USER_LED_ANSWERS = frozenset({"quiz", "agree"})
 
 @responders.register("reaction")
 class ReactionResponder(Responder):
+    defaults = {
+        "content": "",  # "": content/reaction.toml
+        "quiet_turns": 2,  # statements in a row before asking
+        "min_words": 4,  # shorter replies get no reaction of their own
+        "max_no_words": 14,  # longer "no ..." replies say more than no
+    }
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         super().__init__(config)
-        path = self.config.get("content", CONTENT)
+        path = self.config["content"] or CONTENT
         data = load_content(path, CONTENT.parent)
         self.lines = load_slots(data, str(path))
         try:
@@ -40,16 +46,16 @@ class ReactionResponder(Responder):
             raise ConfigError(f"{path} [patterns]: bad pattern: {exc}") from None
         self.shared = shared_reactions()
         self.reading = understanding()
-        self.quiet_turns = int(self.config.get("quiet_turns", 2))  # statements in a row before asking
-        self.min_words = int(self.config.get("min_words", 4))
-        self.max_no_words = int(self.config.get("max_no_words", 14))  # longer "no ..." replies say more than no
+        self.quiet_turns = int(self.config["quiet_turns"])
+        self.min_words = int(self.config["min_words"])
+        self.max_no_words = int(self.config["max_no_words"])
 
     def respond(self, ctx: TurnContext) -> Returned:
         candidate = self._respond(ctx)
-        if isinstance(candidate, Candidate) and (self.reading.feeling(ctx.annotations.text) or ("",))[0] == "negative":
+        if isinstance(candidate, Candidate) and (ctx.annotations.reading.feeling or ("",))[0] == "negative":
             # Sympathy is said as written: a back-channel ("Hmm.") in its place would read as not caring.
             candidate.must_stay = True
-            candidate.meta.pop("user_led", None)
+            candidate.user_led = False
         return candidate
 
     def _respond(self, ctx: TurnContext) -> Returned:
@@ -57,19 +63,19 @@ class ReactionResponder(Responder):
         if ann.is_launch or ann.is_empty or not ann.is_english or ann.is_backchannel or LEAVE_TYPES & set(ann.dissatisfaction):
             return None
         private = dict(ctx.private)
-        entity = reading.title(ann.text, ann) or reading.entity(ann, prefer=self._known_to_a_topic(ctx))
+        entity = ann.reading.title or reading.entity(ann, prefer=self._known_to_a_topic(ctx))
         if entity and reading.is_generic(entity):
             entity = None  # "a movie": a kind of thing, not one to call interesting by name
-        if reading.bad_news(ann.text):  # sympathy, and the user keeps the floor
+        if ann.reading.bad_news:  # sympathy, and the user keeps the floor
             line = choose(self.shared["bad_news"], "bad_news", ctx, private)
             return build([line], Priority.WEAK_CONTINUE, topic=ctx.state.current_topic, state=private,
                          must_stay=True, meta={"kind": "bad_news"})  # never swapped for "Hmm."
         fields = {"entity": entity, "Entity": entity[:1].upper() + entity[1:]} if entity else {}
         answered_question, kind = False, "statement"
-        if reading.shares_fact(ann.text):
+        if ann.reading.shares_fact:
             kind = "fact"
             line = choose(self.shared["fact_entity" if entity else "fact"], "fact", ctx, private, **fields)
-        elif reading.asks_back(ann.text) and words(ann.text) > 1:
+        elif ann.reading.asks_back and ann.reading.words > 1:
             line, answered_question, kind = choose(self.shared["asks_back"], "asks_back", ctx, private), True, "asks_back"
         elif ann.is_question:
             answer = self._answer(ctx, private, entity, fields)
@@ -84,12 +90,12 @@ class ReactionResponder(Responder):
         topic = ctx.state.current_topic
         if answered_question or self._quiet(ctx) < self.quiet_turns:
             return build([line], Priority.WEAK_CONTINUE, needs_prompt=answered_question, topic=topic,
-                         entity=entity or ctx.state.current_entity, state=private,
-                         meta={"kind": kind} if answered_question else {"kind": kind, "user_led": True})
+                         entity=entity or ctx.state.current_entity, state=private, user_led=not answered_question,
+                         meta={"kind": kind})
         if entity and not topic:
             ask = choose(self.lines["tell_more"], "tell_more", ctx, private, **fields)
-            return build([line, ask], Priority.WEAK_CONTINUE, entity=entity, state=private,
-                         meta={"kind": kind, "user_led": True})
+            return build([line, ask], Priority.WEAK_CONTINUE, entity=entity, state=private, user_led=True,
+                         meta={"kind": kind})
         return build([line], Priority.WEAK_CONTINUE, needs_prompt=True, topic=topic,
                      entity=entity or ctx.state.current_entity, state=private, meta={"kind": kind})
 
@@ -98,7 +104,7 @@ class ReactionResponder(Responder):
     ) -> tuple[str, Said] | None:
         """An opinion, an honest 'no idea, tell me', or agreement, by the kind of question asked."""
         things = self.reading.things(ctx.annotations) if entity else []
-        for sentence in self.reading.question_sentences(ctx.annotations.text):
+        for sentence in ctx.annotations.reading.question_sentences:
             # Refer to what this question is about, not to something from an earlier sentence.
             named = next((t for t in things if t.lower() in sentence), None)
             entity = named
@@ -118,30 +124,28 @@ class ReactionResponder(Responder):
         return None
 
     def _react(self, ctx: TurnContext, private: dict[str, Any], entity: str | None, fields: dict[str, str]) -> Said | None:
-        feeling = self.reading.feeling(ctx.annotations.text)
+        feeling = ctx.annotations.reading.feeling
         if feeling:  # "i'm feeling kind of sad today": how they are comes first
             slot = f"feeling_{feeling[0]}"
             return choose(self.shared[slot], slot, ctx, private, feeling=feeling[1])
-        text = ctx.annotations.text
-        if (self.reading.starts_negative(text) and self.reading.sentiment(text) != "positive"
-                and self.min_words <= words(text) <= self.max_no_words):
+        reading = ctx.annotations.reading
+        if (reading.starts_negative and reading.sentiment != "positive"
+                and self.min_words <= reading.words <= self.max_no_words):
             return choose(self.shared["no"], "no", ctx, private)  # "nah i don't really ...": never "That's so cool"
         if entity:
-            mood = self.reading.entity_mood(ctx.annotations.text)
+            mood = ctx.annotations.reading.entity_mood
             slot = f"entity_{mood}" if mood else "entity"
             return choose(self.lines[slot], slot, ctx, private, **fields)
-        if words(ctx.annotations.text) < self.min_words:
+        if ctx.annotations.reading.words < self.min_words:
             return None  # "ok cool": nothing to react to; the fallback moves the conversation on
-        if self.reading.is_opinion(ctx.annotations.text):
+        if ctx.annotations.reading.opinion:
             return choose(self.shared["long_opinion"], "long_opinion", ctx, private)
         return choose(self.lines["statement"], "statement", ctx, private)
 
     @staticmethod
     def _known_to_a_topic(ctx: TurnContext) -> Callable[[str], bool]:
         """Prefer naming back things some topic knows ("the violin" over "your sister")."""
-        bot = ctx.services.get("bot")
-        scripts = [r.script for r in (getattr(bot, "responders", {}) or {}).values() if getattr(r, "is_topic_responder", False)]
-        return lambda phrase: any(script.mentions(phrase) for script in scripts)
+        return lambda phrase: any(topic.mentions(phrase) for topic in ctx.topics)
 
     @staticmethod
     def _quiet(ctx: TurnContext) -> int:

@@ -1,9 +1,9 @@
 """The user steers the conversation: "let's talk about X", "I don't want to talk about this".
 
 A request for a topic a script covers is answered briefly and handed to that topic's prompt
-(``meta["requested_topic"]``: the topic engine opens at force-start). Anything else ("let's talk
+(``Handoff.requested``: the topic engine opens at force-start). Anything else ("let's talk
 about quantum physics") is welcomed and the user leads. Leaving ("change the subject", or the
-dissatisfaction annotator's ``change_topic``) hands over with ``meta["change_topic"]`` so the
+dissatisfaction annotator's ``change_topic``) hands over with ``Handoff.leave_topic`` so the
 current topic does not simply resume.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from chirpy.registry import responders
-from chirpy.responder import Priority, Responder, Returned, TurnContext
+from chirpy.responder import Handoff, Priority, Responder, Returned, TurnContext
 from responders.topics.lines import build, choose, load_slots
 from responders.user_initiative.intents import load_intents, match
 
@@ -22,9 +22,11 @@ CONTENT = Path(__file__).parent / "content" / "change_topic.toml"
 
 @responders.register("change_topic")
 class ChangeTopicResponder(Responder):
+    defaults = {"content": ""}  # "": the file beside this module
+
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         super().__init__(config)
-        path = self.config.get("content", CONTENT)
+        path = self.config["content"] or CONTENT
         self.intents, data = load_intents(path, CONTENT.parent)
         self.lines = load_slots(data, str(path))
         self.vague = frozenset(data.get("vague_things", []))
@@ -52,10 +54,9 @@ class ChangeTopicResponder(Responder):
         intent = next(i for i in self.intents if i.id == intent_id)
         private = dict(ctx.private)
         line = choose(intent.lines, intent_id, ctx, private, **fields)
-        meta: dict[str, Any] = {"intent": intent_id, "change_topic": True}
-        if fields.get("thing"):
-            meta["avoid_topic"] = fields["thing"]
-        return build([line], Priority.FORCE_START, needs_prompt=True, state=private, meta=meta)
+        handoff = Handoff(leave_topic=True, avoid=fields.get("thing") or None)
+        return build([line], Priority.FORCE_START, needs_prompt=True, handoff=handoff, state=private,
+                     meta={"intent": intent_id})
 
     def _request(self, ctx: TurnContext, thing: str) -> Returned:
         private = dict(ctx.private)
@@ -64,20 +65,11 @@ class ChangeTopicResponder(Responder):
         if thing in self.about_bot:
             line = choose(self.lines["about_me"], "about_me", ctx, private)
             return build([line], Priority.FORCE_START, needs_prompt=True, state=private, meta={"intent": "about_me"})
-        if self._topic_for(ctx, thing):
+        if ctx.topics.claiming(thing):
             intent = next(i for i in self.intents if i.id == "request")
             line = choose(intent.lines, "request", ctx, private, thing=thing)
             return build([line], Priority.FORCE_START, needs_prompt=True, state=private,
-                         meta={"intent": "request", "requested_topic": thing, "change_topic": True})
+                         handoff=Handoff(leave_topic=True, requested=thing), meta={"intent": "request"})
         line = choose(self.lines["open_thing"], "open_thing", ctx, private, thing=thing)
-        return build([line], Priority.FORCE_START, entity=thing, state=private,
-                     meta={"intent": "request", "user_led": True})
-
-    @staticmethod
-    def _topic_for(ctx: TurnContext, thing: str) -> str | None:
-        bot = ctx.services.get("bot")
-        for name, responder in (getattr(bot, "responders", {}) or {}).items():
-            claims = getattr(responder, "claims", None)
-            if claims is not None and claims(thing):
-                return name
-        return None
+        return build([line], Priority.FORCE_START, entity=thing, state=private, user_led=True,
+                     meta={"intent": "request"})

@@ -2,7 +2,7 @@
 
 Uses the dissatisfaction annotation when an annotator provides it (types "repetition", "misheard",
 "clarification", "criticism", "disinterest") and its own patterns otherwise, so it works with or
-without the detector. The apology needs a prompt, and ``meta["change_topic"]`` tells the current
+without the detector. The apology needs a prompt, and ``Handoff.leave_topic`` tells the current
 topic not to resume: the next topic in the rotation opens instead.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from chirpy.registry import responders
-from chirpy.responder import Priority, Responder, Returned, TurnContext
+from chirpy.responder import Handoff, Priority, Responder, Returned, TurnContext
 from responders.topics.lines import build, choose
 from responders.user_initiative.intents import Intent, load_intents, match
 
@@ -21,9 +21,11 @@ CONTENT = Path(__file__).parent / "content" / "complaint.toml"
 
 @responders.register("complaint")
 class ComplaintResponder(Responder):
+    defaults = {"content": ""}  # "": the file beside this module
+
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         super().__init__(config)
-        self.intents, _ = load_intents(self.config.get("content", CONTENT), CONTENT.parent)
+        self.intents, _ = load_intents(self.config["content"] or CONTENT, CONTENT.parent)
 
     def _from_annotation(self, types: list[str]) -> Intent | None:
         for intent in self.intents:
@@ -41,5 +43,5 @@ class ComplaintResponder(Responder):
             return None
         private = dict(ctx.private)
         line = choose(intent.lines, intent.id, ctx, private)
-        return build([line], Priority.FORCE_START, needs_prompt=True, state=private,
-                     meta={"complaint": intent.id, "change_topic": True, "apology": True})
+        return build([line], Priority.FORCE_START, needs_prompt=True, handoff=Handoff(leave_topic=True),
+                     state=private, meta={"complaint": intent.id, "apology": True})

@@ -20,9 +20,11 @@ CONTENT = Path(__file__).parent / "content" / "repeat.toml"
 
 @responders.register("repeat")
 class RepeatResponder(Responder):
+    defaults = {"content": ""}  # "": the file beside this module
+
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         super().__init__(config)
-        path = self.config.get("content", CONTENT)
+        path = self.config["content"] or CONTENT
         self.intents, data = load_intents(path, CONTENT.parent)
         self.lines = load_slots(data, str(path))
 

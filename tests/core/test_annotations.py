@@ -61,11 +61,16 @@ def test_stated_names(annotate, text, name):
     assert annotate(text).user_name == name
 
 
-@pytest.mark.parametrize("text,name", [("sam", "Sam"), ("i'm jordan", "Jordan"), ("it's kim", "Kim"),
-                                       ("im taylor", "Taylor")])
+@pytest.mark.parametrize("text,name", [("sam", "Sam"), ("it's kim", "Kim"), ("kim here", "Kim")])
 def test_bare_names_count_only_when_the_bot_asked(annotate, text, name):
     assert annotate(text, expecting="name").user_name == name
     assert annotate(text).user_name is None
+
+
+@pytest.mark.parametrize("text,name", [("i'm jordan", "Jordan"), ("im taylor", "Taylor")])
+def test_i_am_and_a_first_name_is_an_introduction_anywhere(annotate, text, name):
+    assert annotate(text, expecting="name").user_name == name
+    assert annotate(text).user_name == name
 
 
 @pytest.mark.parametrize("text", ["i'm tired", "i am good thanks", "no", "i don't want to tell you",

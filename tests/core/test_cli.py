@@ -6,10 +6,11 @@ import sqlite3
 
 from click.testing import CliRunner
 
-from chirpy.cli import cli
+from cli.main import cli
 
 
 def run_chat(tmp_path, keystrokes: str, *extra: str):
+    tmp_path.mkdir(parents=True, exist_ok=True)
     db = tmp_path / "chat.db"
     result = CliRunner().invoke(cli, ["chat", "--db", str(db), "--seed", "3", *extra], input=keystrokes)
     return result, db
@@ -37,9 +38,31 @@ def test_ctrl_d_saves_and_exits_cleanly(tmp_path):
         assert conn.execute("select count(*) from turns").fetchone()[0] == 2
 
 
-def test_goodbye_ends_the_chat(tmp_path):
-    result, db = run_chat(tmp_path, "bye\n")
-    assert result.exit_code == 0 and ended_reasons(db) == ["user_goodbye"]
+def test_goodbye_ends_the_conversation_not_the_program(tmp_path):
+    result, db = run_chat(tmp_path, "bye\nmy name is kim\n/quit\n")
+    assert result.exit_code == 0, result.output
+    assert ended_reasons(db) == ["user_goodbye", "user_quit"]  # "bye" closed one; a new one went on
+    assert "Kim" in result.output.split("here is a new one")[1]
+
+
+def transcript(db) -> list[tuple[str | None, str]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("select user_text, bot_text from turns order by created_at, turn_index").fetchall()
+
+
+def test_the_same_seed_replays_the_same_chat(tmp_path):
+    words = "hi im dana\nnot really im pretty tired today\ni watched a movie last night\nwhat about you\n/reset\nhello\n"
+    first, db1 = run_chat(tmp_path / "a", words)
+    second, db2 = run_chat(tmp_path / "b", words)
+    assert first.exit_code == second.exit_code == 0
+    assert transcript(db1) == transcript(db2) and len(transcript(db1)) == 7
+    with sqlite3.connect(db1) as one, sqlite3.connect(db2) as two:
+        ids = [r[0] for r in one.execute("select id from conversations")] + \
+              [r[0] for r in two.execute("select id from conversations")]
+    assert len(set(ids)) == 4  # ids stay unique: the seed, not the id, drives the conversation
+    # Another seed takes another path somewhere (arms, topic order, phrasings).
+    other = CliRunner().invoke(cli, ["chat", "--db", str(tmp_path / "c.db"), "--seed", "4"], input=words)
+    assert other.exit_code == 0 and transcript(tmp_path / "c.db") != transcript(db1)
 
 
 def test_corrupt_database_is_one_line_and_exit_2(tmp_path):
@@ -68,3 +91,22 @@ def test_bad_config_and_bad_arm_are_one_line(tmp_path):
     config.write_text('[responders]\norder = ["launch", "no_such_responder"]\n')
     result = CliRunner().invoke(cli, ["chat", "--config", str(config), "--db", str(tmp_path / "y.db")], input="")
     assert result.exit_code == 2 and "unknown responder 'no_such_responder'" in result.output
+
+
+def test_ctrl_c_during_a_turn_ends_the_conversation_cleanly(tmp_path, monkeypatch):
+    from chirpy.bot import Bot
+
+    real_turn = Bot._turn
+
+    def interrupted(self, state, user_text, **kwargs):
+        if user_text == "this turn gets ctrl-c":
+            raise KeyboardInterrupt  # what Python raises in the main thread when the user presses Ctrl-C
+        return real_turn(self, state, user_text, **kwargs)
+
+    monkeypatch.setattr(Bot, "_turn", interrupted)
+    result, db = run_chat(tmp_path, "hello there\nthis turn gets ctrl-c\nnever read\n")
+    assert result.exit_code == 0, result.output
+    assert "Aborted" not in result.output and "Conversation saved" in result.output
+    assert ended_reasons(db) == ["user_quit"]
+    with sqlite3.connect(db) as conn:  # the interrupted turn left nothing half-written
+        assert [r[0] for r in conn.execute("select user_text from turns order by id")] == [None, "hello there"]

@@ -12,7 +12,7 @@ def test_launch_greets_and_asks_for_the_name(make_bot):
     bot = make_bot()
     first = bot.start()
     assert first.response.responder == "launch"
-    assert first.text.endswith("?") and "name" in first.text.lower() or "call you" in first.text.lower()
+    assert first.text.endswith("?") and ("name" in first.text.lower() or "call you" in first.text.lower())
     second = bot.respond(first.conversation_id, "my name is sam")
     assert "Sam" in second.text
     assert bot.store.load_state(first.conversation_id).user_name == "Sam"
@@ -72,12 +72,12 @@ def test_slow_responder_misses_the_deadline_and_the_turn_still_answers(make_bot)
     assert turn.response.responder == "fallback"
     slow = next(r for r in turn.runs if r.responder == "test_slow" and r.phase == "response")
     assert slow.status == "timeout"
-    rows = list(bot.store.db.query(
-        "select status from responder_runs where responder = 'test_slow' and phase = 'response'"))
+    rows = bot.store.query(
+        "select status from responder_runs where responder = 'test_slow' and phase = 'response'")
     assert rows == [{"status": "timeout"}]
     assert SlowResponder.finished.wait(5)
     # Its late answer is discarded, not slipped into the log afterwards.
-    texts = [r["text"] for r in bot.store.db.query("select text from candidates")]
+    texts = [r["text"] for r in bot.store.query("select text from candidates")]
     assert "I took my time." not in texts
 
 
@@ -99,7 +99,7 @@ def test_failing_responders_are_logged_and_skipped(make_bot):
     assert statuses["test_broken"][0] == "error" and "broken on purpose" in statuses["test_broken"][1]
     assert statuses["test_bad_return"][0] == "error"
     logged = {r["responder"]: r["status"]
-              for r in bot.store.db.query("select responder, status from responder_runs where phase = 'response'")}
+              for r in bot.store.query("select responder, status from responder_runs where phase = 'response'")}
     assert logged["test_broken"] == "error"
 
 
@@ -135,7 +135,7 @@ def test_goodbye_ends_the_conversation(make_bot):
     bot.respond(first.conversation_id, "call me max")
     turn = bot.respond(first.conversation_id, "ok bye")
     assert turn.ended and "Max" in turn.text
-    row = bot.store.db["conversations"].get(first.conversation_id)
+    row = bot.store.query("select * from conversations where id = ?", [first.conversation_id])[0]
     assert row["end_reason"] == "user_goodbye" and row["ended_at"]
 
 
@@ -160,7 +160,7 @@ def test_experiment_arms_are_stable_per_conversation_and_overridable(make_bot):
         assert again.start(cid).conversation_id and again.store.load_state(cid).arms["greeting_style"] == arm
     forced = make_bot("forced.db", experiments={"greeting_style": {"arms": ["warm", "brief"], "force": "brief"}})
     assert {forced.store.load_state(forced.start().conversation_id).arms["greeting_style"] for _ in range(5)} == {"brief"}
-    turn_arms = bot.store.db.execute("select arms from turns limit 1").fetchone()[0]
+    turn_arms = bot.store.query("select arms from turns limit 1")[0]["arms"]
     assert "greeting_style" in turn_arms
 
 

@@ -32,8 +32,7 @@ def coffee_bot(tmp_path, monkeypatch):
     config_file.write_text(examples["bot.toml"])
     monkeypatch.syspath_prepend(str(tmp_path))
     sys.modules.pop("my_bot.coffee", None)
-    config = Config.load(config_file, {"bot.db": str(tmp_path / "log.db"), "pipeline.annotators": [],
-                                       "pipeline.shapers": []})
+    config = Config.load(config_file, {"bot.db": str(tmp_path / "log.db")})  # as a user runs it
     bot = Bot(config)
     yield bot
     bot.close()
@@ -56,3 +55,18 @@ def test_readme_example_offers_its_topic_as_a_prompt_once(coffee_bot):
     assert turn.prompt is not None and turn.prompt.text == "Are you a coffee person or a tea person?"
     later = [coffee_bot.respond(first.conversation_id, "hmm ok").text for _ in range(4)]
     assert not any("coffee person" in text for text in later)
+
+
+def test_readme_example_keeps_every_built_in_part_on(coffee_bot):
+    builtin = Config.load().responder_order
+    expected = builtin[:builtin.index("closing") + 1] + ["coffee"] + builtin[builtin.index("closing") + 1:]
+    assert coffee_bot.config.responder_order == expected
+    # Everything but the neural responder (no model offline) runs, with the built-in annotators and shaper.
+    assert list(coffee_bot.responders) == [n for n in expected if n != "neural"]
+    assert [n for n, _ in coffee_bot.annotators] == Config.load().pipeline["annotators"]
+    assert [n for n, _ in coffee_bot.shapers] == ["initiative"]
+    first = coffee_bot.start()
+    insult = coffee_bot.respond(first.conversation_id, "you are a stupid bot")
+    assert insult.response.responder == "offense"
+    movies = coffee_bot.respond(first.conversation_id, "lets talk about movies")
+    assert (movies.prompt or movies.response).responder == "movies"

@@ -42,7 +42,7 @@ def tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def make_bot(tmp_path: Path, tiny_dir: Path, ranker: str, model_dir: Path) -> Bot:
     config = Config.from_dict({
         "bot": {"db": str(tmp_path / f"{ranker}.db"), "deadline_seconds": 30.0, "seed": 1},
-        "pipeline": {"annotators": ["dissatisfaction"], "filters": ["no_repeat"], "shapers": []},
+        "pipeline": {"annotators": ["offense", "dissatisfaction"], "filters": ["no_repeat"], "shapers": []},
         "responders": {
             "order": ["launch", "neural", "simple_topic", "fallback"],
             "neural": {"model": str(tiny_dir), "ranker": ranker, "ranker_config": {"model": str(model_dir)},

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from chirpy.cli import cli
+from cli.main import cli
 from classifiers.dissatisfaction.checkpoint import list_checkpoints
 from classifiers.dissatisfaction.logdata import read_examples
 from classifiers.dissatisfaction.synthetic import generate_conversations, write_log

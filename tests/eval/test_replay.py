@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from chirpy.cli import cli
+from cli.main import cli
 from chirpy.replay import END_REASON_EXHAUSTED, RecordedConversation, ReplayInputError, read_conversations, replay
 
 TOPICAL = {

@@ -12,14 +12,14 @@ import pytest
 from chirpy.bot import Bot
 from chirpy.config import Config
 from chirpy.registry import responders
-from chirpy.responder import Candidate, Priority, Responder, TurnContext
+from chirpy.responder import Candidate, Priority, Responder, Statement, TurnContext
 
 EXPERIMENTS = {
     "question_removal": {"arms": ["0", "33", "66", "100"]},
     "statement_type": {"arms": ["opinion", "experience", "general"]},
     "backchannel": {"arms": ["0", "33", "66", "100"]},
 }
-PLUGINS = ["responders.launch", "responders.closing", "responders.fallback", "chirpy.initiative"]
+PLUGINS = ["responders.launch", "responders.closing", "responders.fallback", "initiative"]
 
 
 def initiative_config(db: Path, order: list[str], spacy_model: str = "blank", **sections: Any) -> Config:
@@ -60,7 +60,7 @@ class ChatResponder(Responder):
         if ctx.annotations.is_launch:
             return None
         return Candidate(f"That sounds lovely, tell me more about it ({ctx.turn_index}).", Priority.STRONG_CONTINUE,
-                         meta={"user_led": True}, state={"turns": ctx.turn_index})
+                         user_led=True, state={"turns": ctx.turn_index})
 
 
 @responders.register("init_quiz")
@@ -73,14 +73,14 @@ class QuizResponder(Responder):
         i = ctx.turn_index
         if self.config.get("must_stay"):
             return Candidate(f"Before we go on, may I ask how old you are ({i})?", Priority.STRONG_CONTINUE,
-                             must_stay=True, meta={"user_led": True, "statement_variant": f"I am ageless ({i})."})
+                             must_stay=True, user_led=True, statements=[Statement(f"I am ageless ({i}).")])
         return Candidate(
             f"What is your favourite season ({i})?", Priority.STRONG_CONTINUE,
-            meta={"statement_variants": {
-                "general": f"Many people love autumn best ({i}).",
-                "experience": f"I once spent a whole autumn walking in the woods ({i}).",
-                "opinion": f"I think autumn is the best season ({i}).",
-            }},
+            statements=[
+                Statement(f"Many people love autumn best ({i}).", "general"),
+                Statement(f"I once spent a whole autumn walking in the woods ({i}).", "experience"),
+                Statement(f"I think autumn is the best season ({i}).", "opinion"),
+            ],
         )
 
 
@@ -100,7 +100,7 @@ class NeuralLikeResponder(Responder):
         ])
         return [Candidate(f"{text[:-1]} ({i}){text[-1]}",
                           Priority.STRONG_CONTINUE, scores={"likelihood": score},
-                          meta={"user_led": True, **({"statement_type": stype} if stype else {})})
+                          user_led=True, statement_type=stype)
                 for text, score, stype in samples]
 
 
@@ -110,8 +110,8 @@ def details(bot: Bot, conversation_id: str | None = None) -> list[dict[str, Any]
 
     query = "select details from turns" + (" where conversation_id = ?" if conversation_id else "")
     query += " order by conversation_id, turn_index"
-    rows = bot.store.db.execute(query, [conversation_id] if conversation_id else []).fetchall()
-    return [json.loads(row[0])["initiative"] for row in rows]
+    rows = bot.store.query(query, [conversation_id] if conversation_id else [])
+    return [json.loads(row["details"])["initiative"] for row in rows]
 
 
 def shape_many(controller: Any, make_turn: Callable[[int], Any], arms: dict[str, str], *, conversations: int,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from chirpy.annotations import Annotations
-from chirpy.initiative.lm import load_utterance_scorer
-from chirpy.initiative.measures import user_measures
+from initiative.lm import load_utterance_scorer
+from initiative.measures import user_measures
 
 from .conftest import details
 
@@ -40,7 +40,7 @@ def test_nll_depends_on_the_dialogue_so_far(tiny_lm):
 
 
 def test_a_missing_language_model_costs_one_warning_not_the_bot(make_bot, tmp_path, caplog):
-    with caplog.at_level(logging.WARNING, logger="chirpy.initiative"):
+    with caplog.at_level(logging.WARNING, logger="initiative"):
         bot = make_bot(CHAT, initiative={"lm_model": str(tmp_path / "no-such-model")})
     assert any("NLL off" in r.getMessage() for r in caplog.records)
     bot.start("c1")

@@ -9,7 +9,7 @@ import pytest
 from chirpy.config import Config
 from chirpy.content import load_content
 from chirpy.errors import ConfigError
-from chirpy.initiative.controller import BACKCHANNELS
+from initiative.controller import BACKCHANNELS
 
 from .conftest import details
 
@@ -135,7 +135,7 @@ def test_arms_and_next_user_measures_are_logged(make_bot):
     bot.respond("c1", "my brother and i watched the new batman movie at the cinema")
     bot.respond("c1", "it was long")
     records = details(bot, "c1")
-    rows = list(bot.store.db.query("select arms from turns where conversation_id = 'c1'"))
+    rows = bot.store.query("select arms from turns where conversation_id = 'c1'")
     assert all(json.loads(row["arms"]) == arms for row in rows)
     assert all(r["arms"] == arms for r in records)
     assert records[0]["user_measures"] is None  # the launch turn answers nobody
@@ -162,11 +162,13 @@ def test_default_config_runs_the_default_arms_and_equal_weights_split(make_bot):
     assert seen == {"0", "33", "66", "100"}
 
 
-def test_bad_arm_values_fail_clearly_or_leave_the_turn_standing(make_bot):
+def test_bad_arm_values_fail_clearly_at_start_up(make_bot):
     with pytest.raises(ConfigError, match="default_backchannel"):
         make_bot(CHAT, initiative={"default_backchannel": "lots"})
-    experiments = {"backchannel": {"arms": ["fifty"]}}
-    bot = make_bot(CHAT, db_name="bad.db", experiments=experiments)
-    turn = one_turn(bot, "c1", "i went hiking with my cousins last weekend")
-    assert turn.text.startswith("That sounds lovely")
-    assert "not a percentage" in turn.changes[0]["error"]
+    # A declared arm the controller cannot run is refused before the first turn, not mid-conversation.
+    with pytest.raises(ConfigError, match=r"\[experiments.backchannel\]: arm 'fifty' is not a percentage"):
+        make_bot(CHAT, db_name="bad.db", experiments={"backchannel": {"arms": ["fifty"]}})
+    with pytest.raises(ConfigError, match="statement_type.*'rant'"):
+        make_bot(CHAT, db_name="bad2.db", experiments={"statement_type": {"arms": ["opinion", "rant"]}})
+    with pytest.raises(ConfigError, match="unknown setting min_user_wrds"):
+        make_bot(CHAT, db_name="bad3.db", initiative={"min_user_wrds": 2})

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from chirpy.initiative import InitiativeController
-from chirpy.responder import Candidate, Priority
+from initiative import InitiativeController
+from chirpy.responder import Candidate, Priority, Statement
 from chirpy.turn import ChosenTurn
 
 from .conftest import shape_many
@@ -18,13 +18,13 @@ TOLERANCE = 0.03  # three points; the standard error at 2,000+ eligible turns is
 
 
 def chat_turn(t: int) -> ChosenTurn:
-    line = Candidate(f"That sounds lovely ({t}).", Priority.STRONG_CONTINUE, meta={"user_led": True}, responder="chat")
+    line = Candidate(f"That sounds lovely ({t}).", Priority.STRONG_CONTINUE, user_led=True, responder="chat")
     return ChosenTurn(line, None, [line], [])
 
 
 def quiz_turn(t: int) -> ChosenTurn:
     line = Candidate(f"What is your favourite season ({t})?", Priority.STRONG_CONTINUE, responder="quiz",
-                     meta={"statement_variant": f"I think autumn is the best ({t}).", "statement_type": "opinion"})
+                     statements=[Statement(f"I think autumn is the best ({t}).", "opinion")])
     return ChosenTurn(line, None, [line], [])
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from chirpy.errors import StoreError
-from chirpy.initiative.summary import by_previous_action, summarize
+from eval.initiative import by_previous_move, controller_summary
+from eval.log import load_log
 
 from .conftest import details
 
@@ -18,7 +19,7 @@ def test_summary_counts_what_the_controller_logged(make_bot):
         bot.start(f"c{c}")
         for text in TEXTS:
             bot.respond(f"c{c}", text)
-    (arm,) = summarize(bot.config.bot["db"])
+    (arm,) = controller_summary(bot.config.bot["db"])
     figures = arm.to_dict()
     assert figures["arm"] == "100" and figures["conversations"] == 2 and figures["bot_turns"] == 8
     assert figures["backchannels"] == 4 and figures["backchannel_rate_eligible"] == 1.0
@@ -26,10 +27,10 @@ def test_summary_counts_what_the_controller_logged(make_bot):
     assert figures["user_turns"] == 6
     measured = [r["user_measures"]["tokens"] for r in details(bot) if r["user_measures"]]
     assert figures["mean_tokens"] == pytest.approx(sum(measured) / 6, abs=1e-4)
-    groups = by_previous_action(bot.config.bot["db"])
-    assert groups["backchannel"]["n"] == 2  # the 3rd utterance of each conversation answered a back-channel
+    groups = by_previous_move(load_log(bot.config.bot["db"]))
+    assert groups["backchannel"]["user_turns"] == 2  # the 3rd utterance of each conversation answered a back-channel
 
 
 def test_missing_log_is_a_clear_error(tmp_path):
     with pytest.raises(StoreError, match="not found"):
-        summarize(tmp_path / "nope.db")
+        controller_summary(tmp_path / "nope.db")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from chirpy.cli import cli
+from cli.main import cli
 
 ISOLATED = """
 [pipeline]
@@ -54,3 +54,20 @@ def test_bad_generation_setting_is_a_config_error(tmp_path, tiny_dir, bot_config
         Bot(bot_config(tmp_path, model=str(tiny_dir), top_p=1.5))
     with pytest.raises(ConfigError, match="unknown neural precision"):
         Bot(bot_config(tmp_path, model=str(tiny_dir), precision="fp4"))
+
+
+def test_replay_takes_the_same_neural_model_option_as_chat(tmp_path, tiny_dir):
+    config = tmp_path / "bot.toml"
+    config.write_text(ISOLATED)
+    script = tmp_path / "talk.txt"
+    script.write_text("my name is ann\nit has been a long day\n")
+    db = tmp_path / "replay.db"
+    args = ["replay", str(script), "--config", str(config), "--db", str(db), "--neural-model", str(tiny_dir),
+            "--no-progress"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        ran = {r[0] for r in conn.execute("select responder from responder_runs")}
+    assert "neural" in ran  # the model loaded: the neural responder took part in the replayed turns

@@ -50,7 +50,7 @@ def test_short_run_lowers_loss_and_resumes(ed_dir, tiny_dir, tmp_path):
 
 
 def test_cli_train_generator(ed_dir, tiny_dir, tmp_path):
-    from chirpy.cli import cli
+    from cli.main import cli
 
     out = tmp_path / "cli-gen"
     args = ["train", "generator", "--data", str(ed_dir), "--model", str(tiny_dir), "--out", str(out),

@@ -233,3 +233,19 @@ def test_classifiers_with_the_same_bot_names_are_shared() -> None:
     assert classifier_for(["Chirpy"]) is classifier_for("chirpy")
     assert classifier_for(None) is classifier_for([])
     assert classifier_for("chirpy").classify("chirpy is dumb").is_offensive
+
+
+def test_missing_normalisation_rules_are_a_clear_error(tmp_path: Path) -> None:
+    from classifiers.offense.normalize import NormalizeRules
+
+    with pytest.raises(LexiconError, match="offense data file missing: .*normalize.toml"):
+        NormalizeRules.load(tmp_path / "normalize.toml")
+    data = _copy_data(tmp_path)
+    (data / "normalize.toml").unlink()
+    with pytest.raises(LexiconError, match="normalize.toml"):
+        OffenseClassifier(data)
+
+
+def test_types_follow_one_order_most_serious_first() -> None:
+    assert OFFENSE_TYPES == ("bodily_harm", "sexual", "inappropriate_topic", "criticism", "curse")
+    assert classify_offense("i will kill you, you stupid bitch").types[0] == "bodily_harm"

@@ -86,3 +86,19 @@ def test_every_offense_handler_line_passes_the_gate() -> None:
 def test_gate_ignores_what_it_cannot_read() -> None:
     assert SafetyGate({}).check(SimpleNamespace(text=None), SimpleNamespace(user_name=None)) is None
     assert json.dumps(SafetyGate({"strict": False}).strict) == "false"
+
+
+def test_an_echoed_name_is_judged_once_not_per_candidate(monkeypatch) -> None:
+    gate = SafetyGate({})
+    seen: list[str] = []
+    original = gate.classifier.classify
+
+    def counting(text: str, *args):
+        seen.append(text)
+        return original(text, *args)
+
+    monkeypatch.setattr(gate.classifier, "classify", counting)
+    ctx = SimpleNamespace(user_name="Sam")
+    for line in ("Nice to meet you, Sam!", "Sam, what's your favorite movie?", "Tell me more, Sam."):
+        assert gate.check(Candidate(line, Priority.CAN_START), ctx) is None
+    assert seen.count("Sam") == 1

@@ -35,7 +35,8 @@ def scripted_config(db: Path) -> Config:
     default_order = Config.from_dict({}).responder_order
     return Config.from_dict({
         "bot": {"db": str(db), "seed": 3, "deadline_seconds": 5.0},
-        "pipeline": {"annotators": ["scripted_test_dissatisfaction"], "filters": ["no_repeat"], "shapers": []},
+        "pipeline": {"annotators": ["scripted_test_dissatisfaction", "entity_linker"], "filters": ["no_repeat"],
+                     "shapers": []},
         "responders": {"order": [name for name in default_order if name not in LEFT_OUT]},
         "scripted_test_dissatisfaction": {"labels": {"ugh not this again": ["repetition"],
                                                       "meh whatever man": ["disinterest"]}},

@@ -78,7 +78,7 @@ def test_after_answering_a_question_the_bot_stays_on_the_topic(chat) -> None:
     while len(_private(chat, "movies").get("asked", [])) < threads or _private(chat, "movies").get("stage") != "opined":
         chat.say(next(answers))
     reply = chat.say("what's your favorite movie")
-    assert reply.response.responder == "movies" and not reply.response.meta.get("handoff")
+    assert reply.response.responder == "movies" and not reply.response.handoff
     assert reply.prompt is None and reply.text.rstrip().endswith("?")  # answered, then asked back
     assert chat.state().current_topic == "movies"
 
@@ -102,7 +102,7 @@ def test_winding_down_gets_an_offer_to_wrap_up_and_yes_ends_the_chat(chat, said:
     chat.say("i'm dana")
     offer = chat.say(said)
     assert offer.response.responder == "closing" and not offer.ended
-    assert offer.text.rstrip().endswith("?") and "wrap up" in offer.text or "goodbye" in offer.text
+    assert offer.text.rstrip().endswith("?") and ("wrap up" in offer.text or "goodbye" in offer.text)
     assert chat.say("yeah").ended
 
 

@@ -76,7 +76,7 @@ def test_what_about_you_gets_the_bots_own_answer(chat) -> None:
     asked = chat.say("lets talk about animals")
     assert asked.prompt.responder == "animals"
     result = chat.say("what about you")
-    pending = asked.prompt.meta["statement_variant"]
+    pending = asked.prompt.statements[0].text
     assert normalise_for_comparison(pending) in normalise_for_comparison(result.text)
 
 
@@ -95,7 +95,7 @@ def test_topic_hands_off_when_it_runs_out_and_is_never_reopened(chat) -> None:
     handed_off = False
     for answer in answers:
         result = chat.say(answer)
-        if result.response.meta.get("handoff"):
+        if result.response.handoff:
             handed_off = True
             assert result.prompt is not None and result.prompt.topic not in (None, "sports")
             break
@@ -112,14 +112,14 @@ def test_two_disengaged_answers_end_the_topic(chat) -> None:
     chat.say("let's talk about travel")
     chat.say("i dont know")
     result = chat.say("not really")
-    assert result.response.meta.get("handoff") and result.prompt.topic != "travel"
+    assert result.response.handoff and result.prompt.topic != "travel"
 
 
 def test_questions_carry_statement_forms_for_the_initiative_controller(chat) -> None:
     result = chat.say("i'm sam")
     prompt = result.prompt
-    assert prompt.meta["statement_variant"] and not prompt.meta["statement_variant"].rstrip().endswith("?")
-    assert prompt.meta["statement_type"] in {"opinion", "experience", "general"}
+    assert prompt.statements and not prompt.statements[0].text.rstrip().endswith("?")
+    assert prompt.statements[0].type in {"opinion", "experience", "general"}
 
 
 def test_not_every_turn_ends_with_a_question_and_nothing_repeats(chat) -> None:

@@ -74,7 +74,8 @@ class Server:
         self.fetched: list[str] = []
 
     def post_alexa(self, envelope: dict[str, Any] | bytes, *, leaf: Any = None, url: str = CERT_URL,
-                   sign: bool = True, sha1: bool = False, headers: dict[str, str] | None = None) -> Any:
+                   sign: bool = True, sha1: bool = False, headers: dict[str, str] | None = None,
+                   client: Any = None) -> Any:
         body = envelope if isinstance(envelope, bytes) else json.dumps(envelope).encode()
         leaf = leaf or self.certs["leaf"]
         self.chains.setdefault(url, leaf.chain_pem())
@@ -87,12 +88,11 @@ class Server:
             else:
                 sent["Signature-256"] = leaf.sign(body)
         sent.update(headers or {})
-        return self.client.post("/alexa", data=body, headers=sent)
+        return (client or self.client).post("/alexa", data=body, headers=sent)
 
     def counts(self) -> tuple[int, int]:
-        db = self.bot.store.db
-        return (db.execute("select count(*) from conversations").fetchone()[0],
-                db.execute("select count(*) from turns").fetchone()[0])
+        store = self.bot.store
+        return store.count_conversations(), store.count_turns()
 
 
 @pytest.fixture

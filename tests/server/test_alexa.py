@@ -17,7 +17,7 @@ def test_launch_greets_and_keeps_the_session_open(server, echo, ask_valid) -> No
     assert response["reprompt"]["outputSpeech"]["ssml"].endswith("?</speak>")
     state = server.bot.store.load_state(echo.session_id)
     assert state is not None and state.user_id == echo.user_id
-    assert server.bot.store.db.execute("select channel from conversations").fetchone()[0] == "alexa"
+    assert server.bot.store.query("select channel from conversations")[0]["channel"] == "alexa"
 
 
 def test_catch_all_intent_is_one_bot_turn(server, echo, ask_valid) -> None:

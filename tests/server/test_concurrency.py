@@ -15,6 +15,7 @@ import pytest
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Priority, Responder, TurnContext
 from chirpy.server.locks import ConversationLocks, LockTimeout
+from chirpy.store import open_log
 
 
 class Probe:
@@ -59,7 +60,7 @@ class ProbeResponder(Responder):
 @pytest.fixture
 def probed(make_server):
     Probe.reset()
-    server = make_server(verify=False)
+    server = make_server(verify=False, max_waiters_per_conversation=8)  # these tests queue 6 turns on purpose
     server.bot.config.data["responders"]["order"] = ["server_probe", "launch", "fallback"]
     from chirpy.bot import Bot
 
@@ -101,7 +102,8 @@ def test_different_conversations_run_in_parallel(probed) -> None:
 _HOLDER = """
 import sys
 from chirpy.server.locks import ConversationLocks
-locks = ConversationLocks(sys.argv[1])
+from chirpy.store import open_log
+locks = ConversationLocks(open_log(sys.argv[1]))
 with locks.hold(sys.argv[2]):
     print("held", flush=True)
     sys.stdin.read()
@@ -109,9 +111,10 @@ with locks.hold(sys.argv[2]):
 
 
 def test_lock_holds_across_processes(tmp_path: Path) -> None:
-    locks = ConversationLocks(tmp_path / "locks")
+    log = str(tmp_path / "log.db")
+    locks = ConversationLocks(open_log(log))
     other = next(f"conv-{i}" for i in range(100) if locks.bucket(f"conv-{i}") != locks.bucket("conv-a"))
-    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(tmp_path / "locks"), "conv-a"],
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, log, "conv-a"],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -135,3 +138,31 @@ def test_busy_conversation_gets_409_not_a_hang(make_server) -> None:
         reply = server.app.test_client().post(f"/api/v1/conversations/{cid}/turns", json={"text": "hi"})
     assert reply.status_code == 409 and reply.get_json()["error"]["code"] == "conversation_busy"
     assert len(server.bot.store.turns(cid)) == 1
+
+
+def test_requests_beyond_the_waiter_bound_get_429_at_once(make_server) -> None:
+    """Issue 17 #6: a burst on one conversation used to tie up a server thread per request for the whole
+    lock timeout; now one holder and ``max_waiters_per_conversation`` waiters queue, the rest are refused."""
+    server = make_server(verify=False, lock_timeout_seconds=10, max_waiters_per_conversation=2)
+    cid = server.client.post("/api/v1/conversations").get_json()["conversation_id"]
+    other = server.client.post("/api/v1/conversations").get_json()["conversation_id"]
+    services = server.app.extensions["chirpy"]
+
+    def send(conversation: str) -> tuple[int, str, float]:
+        started = time.monotonic()
+        reply = server.app.test_client().post(f"/api/v1/conversations/{conversation}/turns", json={"text": "hi"})
+        return reply.status_code, reply.get_json().get("error", {}).get("code", ""), time.monotonic() - started
+
+    with ThreadPoolExecutor(6) as pool:
+        with services.locks.hold(cid):  # a slow turn in progress
+            waiting = [pool.submit(send, cid) for _ in range(2)]
+            deadline = time.monotonic() + 5
+            while services.locks._waiting[cid] < 3 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            refused = [pool.submit(send, cid) for _ in range(3)]
+            refusals = [f.result(timeout=5) for f in refused]
+            assert all(status == 429 and code == "too_many_requests" and seconds < 2
+                       for status, code, seconds in refusals), refusals
+            assert send(other)[0] == 200  # another conversation is not held up
+        assert sorted(f.result(timeout=20)[0] for f in waiting) == [200, 200]
+    assert [t["turn_index"] for t in server.bot.store.turns(cid)] == [0, 1, 2]

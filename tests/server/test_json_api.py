@@ -81,7 +81,7 @@ def test_openapi_document_describes_every_route(server) -> None:
     for rule in server.app.url_map.iter_rules():
         if rule.endpoint in ("static", "openapi"):
             continue
-        path = rule.rule.replace("<cid>", "{conversation_id}")
+        path = rule.rule.replace("<cid>", "{conversation_id}").replace("<user_id>", "{user_id}")
         assert path in documented, path
 
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 import chirpy.server
-from chirpy.cli import cli
+from cli.main import cli
 from chirpy.config import Config
 from chirpy.errors import ConfigError
 from chirpy.server.settings import ServerSettings

@@ -1,0 +1,1 @@
+"""Dialogue acts for speech text (issue 13): ``default_classifier().classify(text).acts``."""

@@ -1,0 +1,96 @@
+"""Dialogue acts of one utterance of speech text: split it into segments, then read each one.
+
+Speech recognition gives lowercase words with no punctuation, several sentences run together
+("i like dogs do you have any"). The boundary model restores where sentences end, the question
+model says which segments are questions, and the rules (``rules.py``) say which kind of question
+and find the other acts. Scoring is a few hundred hashed lookups: well under a millisecond.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from chirpy.text import WORD
+from chirpy.understanding.acts import vocabulary as v
+from chirpy.understanding.acts.features import all_boundary_features, hashed, segment_features
+from chirpy.understanding.acts.model import ActModel
+from chirpy.understanding.acts.rules import ActRules
+from chirpy.understanding.acts.speech import plain
+
+
+@dataclass
+class Segment:
+    """One sentence-like piece of the utterance and its acts."""
+
+    text: str
+    acts: list[str]
+    start: int  # character offsets in the utterance
+    end: int
+    question_probability: float = 0.0
+
+
+@dataclass
+class DialogueActs:
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def acts(self) -> list[str]:
+        """Every act of every segment, each once, in order of first appearance."""
+        seen: dict[str, None] = {}
+        for segment in self.segments:
+            seen.update(dict.fromkeys(segment.acts))
+        return list(seen)
+
+
+class DialogueActClassifier:
+    def __init__(self, model: ActModel | None = None, rules: ActRules | None = None) -> None:
+        self.model = model or ActModel.load()
+        self.rules = rules or ActRules.load()
+
+    def classify(self, text: str, *, imperative_at: frozenset[int] = frozenset()) -> DialogueActs:
+        """``imperative_at``: character offsets where a parser saw a base-form verb heading a clause
+        ("tell me a joke"); a segment starting there is a command."""
+        matches = list(re.finditer(WORD, text.replace("’", "'")))
+        words = [plain(m.group().lower()) for m in matches]
+        result = DialogueActs()
+        spans = self.spans(len(words), self.boundary_probabilities(words))
+        for k, (start, end) in enumerate(spans):
+            probability = self.question_probability(words[start:end], last=k == len(spans) - 1)
+            question = probability >= self.model.heads["question"].threshold or self.rules.typed_question(words[start:end])
+            acts = self.rules.segment_acts(words[start:end], question=question, first=k == 0,
+                                           imperative=not question and matches[start].start() in imperative_at)
+            first, last = matches[start].start(), matches[end - 1].end()
+            result.segments.append(Segment(text[first:last], acts, first, last, round(probability, 4)))
+        return result
+
+    def boundary_probabilities(self, words: list[str]) -> list[float]:
+        """For each gap between two words: the probability that a sentence ends there."""
+        if len(words) < 2:
+            return []
+        rows = all_boundary_features(words)  # every gap has the same number of features
+        indices = hashed((f for row in rows for f in row), self.model.bits).reshape(len(rows), -1)
+        return self.model.heads["boundary"].probabilities(indices).tolist()
+
+    def spans(self, n_words: int, boundary_probabilities: list[float], threshold: float | None = None) -> list[tuple[int, int]]:
+        """Token spans [start, end) of the predicted sentences."""
+        if n_words == 0:
+            return []
+        threshold = self.model.heads["boundary"].threshold if threshold is None else threshold
+        edges = [0, *(i + 1 for i, p in enumerate(boundary_probabilities) if p >= threshold), n_words]
+        return list(zip(edges, edges[1:]))
+
+    def question_probability(self, words: list[str], *, last: bool) -> float:
+        body = self.rules.strip(words, answers=True)
+        return self.model.heads["question"].probability(
+            hashed(segment_features(words, body, last=last), self.model.bits))
+
+
+@lru_cache(maxsize=1)
+def default_classifier() -> DialogueActClassifier:
+    """The shipped model and rules, loaded once per process."""
+    return DialogueActClassifier()
+
+
+__all__ = ["DialogueActClassifier", "DialogueActs", "Segment", "default_classifier", "v"]

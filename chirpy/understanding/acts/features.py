@@ -1,0 +1,68 @@
+"""Features of speech-like words for the two linear models, hashed into a fixed-size weight table.
+
+``FEATURE_VERSION`` is written into the model file: change any feature and the version must move,
+so an old model is refused rather than silently misread. Hashing uses CRC-32 (stable across runs
+and machines, unlike Python's ``hash``) and keeps the model a plain array with no vocabulary.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Iterable
+
+import numpy as np
+
+FEATURE_VERSION = 2
+_EDGE = "<s>"
+_AUX = frozenset("do does did is was are were have has can could would will should isnt wasnt dont didnt".split())
+_PRONOUNS = frozenset("you he she it that they there this we i".split())
+
+
+def _norm(word: str) -> str:
+    return "0" if word.isdigit() else word
+
+
+def boundary_features(words: list[str], i: int) -> list[str]:
+    """Does a sentence end after ``words[i]``? The words around the gap decide (``words`` are plain)."""
+    return _gap_features([_norm(w) for w in words], i)
+
+
+def all_boundary_features(words: list[str]) -> list[list[str]]:
+    """``boundary_features`` for every gap, normalising the words once."""
+    normed = [_norm(w) for w in words]
+    return [_gap_features(normed, i) for i in range(len(words) - 1)]
+
+
+def _gap_features(words: list[str], i: int) -> list[str]:
+    n = len(words)
+    padded = [_EDGE, _EDGE, *words, _EDGE, _EDGE, _EDGE, _EDGE]
+    w_2, w_1, w0, w1, w2, w3 = padded[i: i + 6]
+    return [
+        "bias", f"w0={w0}", f"w1={w1}", f"w2={w2}", f"w-1={w_1}", f"w3={w3}", f"w-2={w_2}",
+        f"w0w1={w0}_{w1}", f"w1w2={w1}_{w2}", f"w-1w0={w_1}_{w0}", f"w1w2w3={w1}_{w2}_{w3}",
+        f"w-1w0w1={w_1}_{w0}_{w1}", f"w0w1w2={w0}_{w1}_{w2}",
+        f"pos={min(i + 1, 12)}", f"left={min(n - 1 - i, 12)}", f"pos_w1={min(i + 1, 6)}_{w1}",
+    ]
+
+
+def segment_features(words: list[str], body: list[str], *, last: bool) -> list[str]:
+    """Is this segment a question? Its opening (before and after fillers), its ending, its words."""
+    words = [_norm(w) for w in words]
+    body = [_norm(w) for w in body] or words
+    feats = ["bias", f"last={last}", f"len={min(len(words), 15)}"]
+    for k in (1, 2, 3):
+        feats.append(f"f{k}=" + "_".join(words[:k]))
+        feats.append(f"b{k}=" + "_".join(body[:k]))
+        feats.append(f"l{k}=" + "_".join(words[-k:]))
+    feats += [f"u={w}" for w in body]
+    feats += [f"bi={a}_{b}" for a, b in zip(body, body[1:])]
+    # An auxiliary then a pronoun after the opening ("not really is he a football player"): a
+    # question left inside a segment the boundary model did not split.
+    inner = [f"inner={a}_{b}" for k, (a, b) in enumerate(zip(words, words[1:])) if k > 0 and a in _AUX and b in _PRONOUNS]
+    feats += inner + (["has_inner"] if inner else [])
+    return feats
+
+
+def hashed(features: Iterable[str], bits: int) -> np.ndarray:
+    mask = (1 << bits) - 1
+    return np.fromiter((zlib.crc32(f.encode("utf-8")) & mask for f in features), dtype=np.int64)

@@ -1,0 +1,1 @@
+"""Which language the user speaks (issue 13): ``LanguageIdentifier().identify(text)``."""

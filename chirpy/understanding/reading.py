@@ -1,0 +1,265 @@
+"""Reading a user utterance the way responders need: what did they name, do they sound keen, do
+they not know, are they turning the question back, are they sharing a fact?
+
+The text-level reading (``Reading``) is computed once per turn by the core annotator and shared
+through the annotations; the helpers that depend on a responder's own vocabulary (``things`` with a
+preference, ``entity``, ``answer_phrase``) stay methods here. Everything works on ASR-style text
+(lowercase, no punctuation) as well as typed text, and the word lists live in
+``content/understanding.toml``. Built once per process: patterns are compiled at start-up.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
+
+from chirpy.content import compile_patterns, load_content, normalise
+
+if TYPE_CHECKING:
+    from chirpy.annotations import Annotations
+
+CONTENT = Path(__file__).parent / "content" / "understanding.toml"
+_SENTENCE_END = re.compile(r"[.!?]+")
+
+
+@dataclass
+class Reading:
+    """How the user said it: the per-turn reading every responder shares (plain data, logged)."""
+
+    words: int = 0
+    sentiment: str | None = None  # "positive" | "negative"
+    entity_mood: str | None = None  # how they feel about the thing they named ("i love the beatles")
+    feeling: tuple[str, str] | None = None  # their own state: ("negative", "tired")
+    bad_news: bool = False  # "my cat died": sympathy, not a topic
+    thanks: bool = False
+    shares_fact: bool = False  # "did you know ...", "i read that ..."
+    unsure: bool = False  # "i don't know", "hard to say"
+    starts_negative: bool = False  # "not really ...", "nah i ..."
+    opinion: bool = False  # "i think ...", "honestly ..."
+    asks_back: bool = False  # "what about you?"
+    title: str | None = None  # "it was dune part two" -> "Dune Part Two"
+    question_sentences: list[str] = field(default_factory=list)  # last first, normalised
+
+
+class Understanding:
+    def read(self, ann: "Annotations") -> Reading:
+        """The reading of one utterance, computed once per turn by the core annotator."""
+        text = ann.text
+        return Reading(
+            words=words(text), sentiment=self.sentiment(text), entity_mood=self.entity_mood(text),
+            feeling=self.feeling(text), bad_news=self.bad_news(text), thanks=self.is_thanks(text),
+            shares_fact=self.shares_fact(text), unsure=self.is_unsure(text), starts_negative=self.starts_negative(text),
+            opinion=self.is_opinion(text), asks_back=self.asks_back(text), title=self.title(text, ann),
+            question_sentences=self.question_sentences(text),
+        )
+
+    def __init__(self, path: Path = CONTENT) -> None:
+        data = load_content(path)
+        self.ignored_labels = frozenset(data["ignored_entity_labels"])
+        self.empty_heads = frozenset(data["empty_heads"])
+        self.skip_words = frozenset(data["skip_words"])
+        self.swaps = dict(data["pronoun_swaps"])
+        prefixes = sorted(data["answer_prefixes"], key=len, reverse=True)
+        self.prefix = re.compile(r"^(?:(?:" + "|".join(re.escape(p) for p in prefixes) + r")\s+)+")
+        self.unsure = re.compile(r"^(?:(?:um|uh|hmm|well|oh|honestly|ugh) )*(?:" + "|".join(data["unsure"]) + r")\b")
+        self.bad_first = frozenset(data["bad_first_words"])
+        self.leading_fillers = frozenset(data["leading_fillers"])
+        self.lowercase_openers = frozenset(data["lowercase_openers"])
+        self.opinion_re = compile_patterns(data["opinion_markers"])
+        self.not_in_answers = frozenset(data["not_in_answers"])
+        self.likes_re = compile_patterns(data["likes"])
+        self.negative = compile_patterns(data["negative"])
+        self.positive = compile_patterns(data["positive"])
+        self.asks_back_re = compile_patterns(data["what_about_you"])
+        self.fact_re = compile_patterns(data["shares_fact"])
+        self.feeling_re = self._feelings(data)
+        self.negative_opener = re.compile(r"^(?:(?:um|uh|hmm|well|oh|honestly) )*(?:" + "|".join(data["negative_openers"]) + r")\b")
+        self.title_opener = re.compile(r"^(?:" + "|".join(re.escape(p) for p in sorted(data["title_openers"], key=len, reverse=True)) + r")\s+")
+        self.title_small = frozenset(data["title_small_words"])
+        self.indefinite = frozenset(data["indefinite_openers"])
+        self.possessive = frozenset(data["possessive_openers"])
+        self.bad_news_re = compile_patterns(data["bad_news"])
+        self.thanks_re = compile_patterns(data["thanks"])
+
+    @staticmethod
+    def _feelings(data: dict) -> re.Pattern[str]:
+        """'i'm (pretty) tired', 'i feel kind of down', 'feeling great': the feeling word is captured."""
+        between = "|".join(re.escape(w) for w in sorted(data["feeling_intensifiers"], key=len, reverse=True))
+        negative = "|".join(re.escape(w) for w in sorted(data["feelings_negative"], key=len, reverse=True))
+        positive = "|".join(re.escape(w) for w in sorted(data["feelings_positive"], key=len, reverse=True))
+        frame = r"\b(?:i'?m|i am|im|i feel|i'?ve been|i have been|feeling)\s+(?:(?:" + between + r")\s+)*"
+        return re.compile(frame + r"(?:(?P<negative>" + negative + r")|(?P<positive>" + positive + r"))(?:\s+(?:today|tonight|now|right now|lately|at the moment))?(?:$|\s+(?:so|and|but|because|cause|today|tonight|i|lol|haha)\b)")
+
+    # -- what the user named ---------------------------------------------------------------------
+    def things(self, ann: "Annotations", prefer: Callable[[str], bool] | None = None) -> list[str]:
+        """Things the user named, most specific first: entities, then noun phrases (said back as
+        'your ...'); with ``prefer``, the phrases it accepts (e.g. ones a topic knows) come first."""
+        found: list[str] = []
+        phrases = list(ann.noun_phrases)
+        for entity in ann.entities:
+            if entity.label in self.ignored_labels:
+                continue
+            # A noun phrase holding the entity is more complete ("taylor" -> "taylor swift").
+            longer = next((p for p in phrases if entity.text.lower() in p.lower() and len(p) > len(entity.text)
+                           and len(p.split()) <= 3), None)
+            text = longer or entity.text
+            # ASR text is lowercase: "the godfather" -> "The Godfather", "max" -> "Max".
+            found.append(text.title() if text.islower() else text)
+        if prefer is not None:  # names stay first; among plain noun phrases, the preferred ones lead
+            phrases.sort(key=lambda phrase: not prefer(phrase.lower()))  # stable: keeps the order otherwise
+        found.extend(phrases)
+        cleaned: list[str] = []
+        for phrase in found:
+            thing = self.clean(phrase)
+            if thing and thing.lower() not in {c.lower() for c in cleaned}:
+                cleaned.append(thing)
+        return cleaned
+
+    def clean(self, phrase: str) -> str | None:
+        words = re.findall(r"[\w'&.-]+", phrase.replace("’", "'"))
+        words = [w.strip(".") for w in words if w.strip(".")]
+        while words and words[0].lower() in self.leading_fillers:
+            words = words[1:]
+        if words and words[-1].lower().endswith("'s") and len(words) > 1:
+            words[-1] = words[-1][:-2]  # "the university of iowa's" -> "the university of iowa"
+        lowered = [w.lower() for w in words]
+        if not words or len(words) > 5 or lowered[-1] in self.empty_heads or lowered[0] in self.bad_first:
+            return None
+        if any(w in self.skip_words for w in lowered):
+            return None
+        swapped = [self.swaps.get(w.lower(), w) for w in words]
+        if swapped[0].lower() in self.lowercase_openers:
+            swapped[0] = swapped[0].lower()  # "Their basketball program" said mid-sentence
+        return " ".join(swapped)
+
+    def entity(self, ann: "Annotations", short_answer: bool = False, prefer: Callable[[str], bool] | None = None) -> str | None:
+        """The one thing to refer to; for a short answer to a question, the answer itself counts."""
+        things = self.things(ann, prefer)
+        if things:
+            return things[0]
+        if short_answer:
+            return self.answer_phrase(ann.text)
+        return None
+
+    def answer_phrase(self, text: str) -> str | None:
+        """'probably inception' -> 'inception'; only for replies of a few words."""
+        lowered = normalise(text)
+        if not lowered or self.is_unsure(text) or len(lowered.split()) > 6:
+            return None
+        stripped = self.prefix.sub("", lowered).strip()
+        words = stripped.split()
+        if not words or len(words) > 4 or any(w in self.not_in_answers for w in words):
+            return None
+        return self.clean(stripped)
+
+    # -- how they said it ------------------------------------------------------------------------
+    def sentiment(self, text: str) -> str | None:
+        lowered = normalise(text)
+        if self.negative.search(lowered):
+            return "negative"
+        if self.positive.search(lowered):
+            return "positive"
+        return None
+
+    def entity_mood(self, text: str) -> str | None:
+        """How the user feels about the thing they named: "positive" only when they say they like it
+        ("i love the beatles"), not when something else in the sentence was "nice"."""
+        sentiment = self.sentiment(text)
+        if sentiment == "positive" and not self.likes_re.search(normalise(text)):
+            return None
+        return sentiment
+
+    def is_opinion(self, text: str) -> bool:
+        return bool(self.opinion_re.search(normalise(text)))
+
+    def is_unsure(self, text: str) -> bool:
+        """'i dont know', 'not sure', 'hmm hard to say'; not a long statement that starts that way."""
+        lowered = normalise(text)
+        return len(lowered.split()) <= 7 and bool(self.unsure.match(lowered))
+
+    def feeling(self, text: str) -> tuple[str, str] | None:
+        """How the user says they feel: ("negative", "tired") for "not really i'm pretty tired today".
+        Only the user's own state ("i'm tired"), not an opinion of a thing ("the movie was sad")."""
+        found = self.feeling_re.search(normalise(text))
+        if found is None:
+            return None
+        mood = "negative" if found.group("negative") else "positive"
+        return mood, found.group(mood)
+
+    def bad_news(self, text: str) -> bool:
+        """'my cat died last week', 'i lost my job': the user needs sympathy, not a topic."""
+        return bool(self.bad_news_re.search(normalise(text)))
+
+    def says_nothing(self, thing: str) -> bool:
+        """'nope', 'yeah sure': words that answer but name nothing."""
+        return all(w in self.not_in_answers or w in self.empty_heads for w in thing.lower().split())
+
+    def is_thanks(self, text: str) -> bool:
+        return bool(self.thanks_re.search(normalise(text)))
+
+    def is_possessed(self, thing: str) -> bool:
+        """'your brother', 'her old albums': someone's thing, not a pick to praise."""
+        first = thing.split()[0].lower() if thing.split() else ""
+        return first in self.possessive
+
+    def starts_negative(self, text: str) -> bool:
+        """'not really ...', 'nah i ...', 'i don't ...': the answer is a no, however long."""
+        return bool(self.negative_opener.match(normalise(text)))
+
+    def is_named(self, thing: str, ann: "Annotations") -> bool:
+        """Is ``thing`` a name (an entity spaCy found) rather than a kind of thing ("a movie")?"""
+        lowered = thing.lower()
+        return any(e.label not in self.ignored_labels and (e.text.lower() in lowered or lowered in e.text.lower())
+                   for e in ann.entities)
+
+    def is_generic(self, thing: str) -> bool:
+        """'a movie', 'some books': an indefinite phrase names a kind of thing, never a title."""
+        first = thing.split()[0].lower() if thing.split() else ""
+        return first in self.indefinite
+
+    def title(self, text: str, ann: "Annotations") -> str | None:
+        """The title in "it was dune part two" (lowercase ASR), capitalised: "Dune Part Two"."""
+        lowered = normalise(ann.text)
+        found = self.title_opener.match(lowered)
+        if found is None or len(lowered.split()) > 8:
+            return None
+        phrase = self.clean(lowered[found.end():])
+        if (not phrase or self.is_generic(phrase) or self.sentiment(phrase)
+                or any(w in self.not_in_answers for w in phrase.lower().split())):
+            return None  # "it was boring", "it was a movie": not a title
+        return self.title_case(phrase)
+
+    def title_case(self, phrase: str) -> str:
+        if not phrase.islower():
+            return phrase  # typed with capitals: the user's own spelling wins
+        words = phrase.split()
+        return " ".join(w if (i and w in self.title_small) else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+    def asks_back(self, text: str) -> bool:
+        """'what about you?', or a statement ending with 'You?' (Topical-Chat style)."""
+        sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+        last = normalise(sentences[-1]) if sentences else ""
+        return bool(last) and bool(self.asks_back_re.search(last))
+
+    def question_sentences(self, text: str) -> list[str]:
+        """The sentences that ask something, last first, normalised; the whole text when unpunctuated."""
+        parts = re.findall(r"[^.!?]+[.!?]*", text)
+        asked = [normalise(p) for p in parts if p.rstrip().endswith("?")]
+        if not asked:
+            asked = [normalise(p) for p in parts if p.strip()] if len(parts) > 1 else [normalise(text)]
+        return [q for q in reversed(asked) if q]
+
+    def shares_fact(self, text: str) -> bool:
+        return bool(self.fact_re.search(normalise(text)))
+
+
+@functools.lru_cache(maxsize=4)
+def understanding(path: Path = CONTENT) -> Understanding:
+    return Understanding(path)
+
+
+def words(text: str) -> int:
+    return len(normalise(text).split())

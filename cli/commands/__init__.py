@@ -1,0 +1,1 @@
+"""One module per ``chirpy`` subcommand; each registers itself in ``chirpy.registry.commands``."""

@@ -1,0 +1,346 @@
+"""The knowledge responder (registered as "knowledge").
+
+- The user names something the store knows ("i've been listening to radiohead a lot"): share one
+  fact in a conversational form, then an opinion or a question about it; while the user keeps
+  going, another fact (after a nod to what they said), up to ``max_facts_per_entity``; then, or as
+  soon as the user gives little back, hand back to the entity's scripted topic.
+- A factual question ("who is X", "when was X formed", "who won the world cup in 2018", "do you
+  know anything about bees") is answered from the store when a stored sentence answers it, and
+  with an honest "I'm not sure" otherwise.
+- A fact is never said twice in a conversation (``said`` in private state), nor one that merely
+  echoes what the user just said. Every line passes the bot's filters (the safety gate included).
+
+Priorities: an answer, an entity named in a longer statement and a reply to our own line are
+STRONG_CONTINUE, listed after ``neural`` and before the topics in ``[responders] order``, so the
+user-initiative handlers (force-start) still win and the knowledge line wins over a topic's generic
+reaction. A short utterance ("pizza", "the lakers") is usually an answer to a topic's question:
+there the responder speaks at WEAK_CONTINUE, so the topic (strong/can-start) keeps it. An unknown
+answer is WEAK_CONTINUE too: any responder with something better to say wins.
+
+Private state: ``entity`` (the id being discussed, or absent), ``facts_on_entity``, ``said``
+(fact keys), ``discussed`` (entity ids, read by the linker as conversation context), ``follows``
+(opinion/question alternation) and the phrasing memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from chirpy.annotations import Annotations, LinkedEntity
+from chirpy.content import compile_patterns, load_content, normalise
+from chirpy.errors import ConfigError
+from chirpy.registry import responders
+from chirpy.responder import Candidate, Handoff, Priority, Responder, Returned, TurnContext
+from chirpy.text import normalise_for_comparison
+from knowledge.entry import StoredEntity
+from knowledge.service import Knowledge
+from responders.knowledge.questions import FactualQuestion, QuestionReader, best_answer, content_stems, stem
+from responders.topics.lines import Said, build, choose, load_slots
+
+CONTENT = Path(__file__).parent / "content" / "knowledge.toml"
+# Dissatisfaction types the user-initiative handlers answer: the user wants out, not more facts.
+LEAVE_TYPES = frozenset({"disinterest", "change_topic", "end_conversation", "offensive", "repetition"})
+# Sentence openers that read naturally lowercased after "I read that ...".
+_LOWERABLE = frozenset("the a an it its they their he his she her in on at during after before since there this these "
+                       "many most some one each every when while by as with about over unlike although despite".split())
+MAX_DISCUSSED = 20
+
+
+def handoff_to(topic: str | None) -> Handoff | None:
+    """The one place this responder hands the conversation to a scripted topic: the topic that
+    claims the entity's topic ("music") opens, or resumes, in the prompt phase."""
+    return Handoff(requested=topic) if topic else None
+
+
+def fact_key(fact: str) -> str:
+    return hashlib.sha1(normalise_for_comparison(fact).encode()).hexdigest()[:12]
+
+
+def fact_clause(fact: str) -> str:
+    """'The band formed in 1985.' -> 'the band formed in 1985.' (to follow 'I read that')."""
+    first = fact.split(" ", 1)[0]
+    return fact[0].lower() + fact[1:] if first.lower() in _LOWERABLE and first[1:] == first[1:].lower() else fact
+
+
+def reads_as_clause(fact: str, entity: StoredEntity) -> bool:
+    """Can the fact follow "I read that ..."? When it opens with a lowerable word ("the band ..."),
+    a number, or the entity's own name ("Radiohead formed ...")."""
+    first = fact.split(" ", 1)[0].strip(",;:")
+    if first.lower() in _LOWERABLE or first[:1].isdigit():
+        return True
+    return first.lower() in {w.lower().strip(",.") for w in entity.title.split()}
+
+
+def title_fields(entity: StoredEntity, said: str | None = None) -> dict[str, str]:
+    """How to name it: a name as stored ("the Beatles" mid-sentence), a common noun as the user
+    said it ("bees", not "Honey bee")."""
+    if entity.generic and said:
+        return {"title": said.lower(), "Title": said[:1].upper() + said[1:].lower()}
+    title = entity.title
+    return {"title": "the" + title[3:] if title.startswith("The ") else title, "Title": title}
+
+
+@responders.register("knowledge")
+class KnowledgeResponder(Responder):
+    defaults = {
+        "content": "",  # "": content/knowledge.toml
+        "max_facts_per_entity": 3,  # facts about one entity before handing back to its topic
+        "short_reply_words": 3,  # a reply this short, without a new entity, counts as low engagement
+        "min_link_score": 0.9,  # weaker links (one word of a longer name, ...) need a named, uncommon entity
+    }
+    requires = ("linked_entities",)
+    uses = ("knowledge",)  # the store and its linker, opened by the bot from [knowledge]
+
+    def __init__(self, config: dict[str, Any] | None = None, resources: dict[str, Any] | None = None) -> None:
+        super().__init__(config, resources)
+        self.knowledge: Knowledge = self.resources["knowledge"]
+        path = self.config["content"] or CONTENT
+        data = load_content(path, CONTENT.parent)
+        where = str(path)
+        self.lines = load_slots(data, where)
+        try:
+            self.questions = QuestionReader(data["questions"], where)
+            self.focus = [p for p in data["concept_focus"]["patterns"]]
+            self.agreeing = frozenset(data["agreeing"]["words"])
+            self.opinion_question = compile_patterns(data["questions"]["opinion"])
+            tuning = data.get("tuning", {})
+        except KeyError as exc:
+            raise ConfigError(f"{where}: missing {exc}") from None
+        self.max_facts = int(self.config["max_facts_per_entity"])
+        self.short_reply = int(self.config["short_reply_words"])
+        self.min_score = float(self.config["min_link_score"])
+        self.echo_overlap = float(tuning.get("echo_overlap", 0.4))
+        self.short_question_words = int(tuning.get("short_question_words", 10))
+        self.function_words = self.knowledge.linker.function_words
+
+    # -- the turn --------------------------------------------------------------------------------
+    def respond(self, ctx: TurnContext) -> Returned:
+        ann = ctx.annotations
+        if ann.is_launch or ann.is_empty or not ann.is_english or LEAVE_TYPES & set(ann.dissatisfaction):
+            return None
+        private = {**ctx.private, "said": list(ctx.private.get("said", [])),
+                   "discussed": list(ctx.private.get("discussed", []))}
+        question = self.questions.read(ann.text)
+        if question is not None:
+            return self._answer(ctx, private, question)
+        if self.opinion_question.search(normalise(ann.text)) and len(ann.text.split()) <= self.short_question_words:
+            return None  # "do you like the beatles?": asks our taste; the topics and the reaction answer that
+        talkable = self._talkable(ctx, private)
+        if talkable is not None and talkable[0].id != private.get("entity"):
+            return self._introduce(ctx, private, *talkable)
+        moved_on = any(link.id != private.get("entity") for link in ctx.annotations.linked_entities) and talkable is None
+        if private.get("entity") and ctx.state.active_responder == self.name and not moved_on:
+            return self._continue(ctx, private)  # (they named something else in passing: let them lead)
+        return None
+
+    def _talkable(self, ctx: TurnContext, private: dict[str, Any]) -> tuple[StoredEntity, LinkedEntity] | None:
+        """The best linked entity worth a fact: a name, or a concept the utterance is about."""
+        for linked in ctx.annotations.linked_entities:
+            if linked.score < self.min_score and linked.id not in private["discussed"]:
+                continue
+            entity = self.knowledge.store.get(linked.id)
+            if entity is None or not self.brings_up(ctx.annotations, linked, entity):
+                continue
+            if self._fresh_facts(entity, private, ctx.annotations.text):
+                return entity, linked
+        return None
+
+    def brings_up(self, ann: Annotations, linked: LinkedEntity, entity: StoredEntity) -> bool:
+        """Does the user bring this up? A name, yes; an everyday thing only when the utterance is
+        about it ("i love bees", "did you know bees ...") — not "i have to walk my dog"."""
+        if not entity.generic or ann.reading.shares_fact:
+            return True
+        lowered, words = normalise(ann.text), re.escape(normalise(linked.span))
+        return any(re.search(p.replace("{span}", words), lowered) for p in self.focus)
+
+    # -- sharing ---------------------------------------------------------------------------------
+    def _introduce(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity, linked: LinkedEntity) -> Returned:
+        fact = self._fresh_facts(entity, private, ctx.annotations.text)[0]
+        again = entity.id in private["discussed"]  # back to something we talked about: no "Oh, X?" a second time
+        self._remember(private, entity, linked.span)
+        lead = self._fact_line(ctx, private, "share_more" if again else "share_first", entity, fact)
+        follow = self._follow(ctx, private, entity)
+        long_statement = len(ctx.annotations.text.split()) > 4 or ctx.state.active_responder == self.name
+        strong = long_statement and not self._answers_another_topic(ctx, entity)
+        priority = Priority.STRONG_CONTINUE if strong else Priority.WEAK_CONTINUE
+        return self._candidate([lead, follow], priority, ctx, private, entity, kind="introduce")
+
+    @staticmethod
+    def _answers_another_topic(ctx: TurnContext, entity: StoredEntity) -> bool:
+        """A short reply to a topic's question that links to another topic's entity ("it was dune part
+        two" to the movie script's question, linked to the novel) is that topic's answer, read wrong
+        by the linker: the topic keeps the turn."""
+        topic = ctx.topics.of_responder(ctx.state.active_responder or "")
+        asked = (ctx.state.last_bot_text or "").rstrip().endswith("?")
+        return bool(topic and asked and entity.topic != topic.name and len(ctx.annotations.text.split()) <= 6)
+
+    def _continue(self, ctx: TurnContext, private: dict[str, Any]) -> Returned:
+        entity = self.knowledge.store.get(str(private["entity"]))
+        if entity is None:
+            return None
+        ann = ctx.annotations
+        words = len(normalise(ann.text).split())
+        if ann.is_question and not ann.is_yes_no_question:
+            return None  # a question we could not read as factual: someone else answers it
+        agrees = ann.is_yes or normalise(ann.text) in self.agreeing
+        engaged = agrees or not (ann.is_no or ann.is_backchannel or ann.reading.unsure or words <= self.short_reply)
+        fresh = self._fresh_facts(entity, private, ann.text)
+        if not engaged:
+            return self._handback(ctx, private, entity, "move_on")
+        if not fresh or int(private.get("facts_on_entity", 0)) >= self.max_facts:
+            return self._handback(ctx, private, entity, "handback")
+        parts: list[Said | None] = []
+        if words > self.short_reply and not agrees:
+            parts.append(choose(self.lines["acknowledge"], "acknowledge", ctx, private))
+        parts.append(self._fact_line(ctx, private, "share_more", entity, fresh[0]))
+        parts.append(self._follow(ctx, private, entity))
+        return self._candidate(parts, Priority.STRONG_CONTINUE, ctx, private, entity, kind="more")
+
+    @staticmethod
+    def _remember(private: dict[str, Any], entity: StoredEntity, said_as: str) -> None:
+        """This entity is now the one under discussion (and, for the linker, discussed)."""
+        private.update(entity=entity.id, facts_on_entity=0, said_as=said_as)
+        private["discussed"] = [*[d for d in private["discussed"] if d != entity.id], entity.id][-MAX_DISCUSSED:]
+
+    def _handback(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity, slot: str) -> Candidate:
+        line = choose(self.lines[slot], slot, ctx, private, **title_fields(entity, private.get("said_as")))
+        private.pop("entity", None)
+        private.pop("said_as", None)
+        return build([line], Priority.STRONG_CONTINUE, needs_prompt=True, handoff=handoff_to(entity.topic),
+                     topic=ctx.state.current_topic, entity=entity.title, entity_id=entity.id, state=private,
+                     meta={"kind": slot})
+
+    def _follow(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity) -> Said | None:
+        """After a fact: alternately a question and the bot's own take (initiative: not always a question)."""
+        count = int(private.get("follows", 0))
+        private["follows"] = count + 1
+        kind = "question" if count % 2 == 0 else "opinion"
+        slot = f"{kind}_{entity.topic}" if f"{kind}_{entity.topic}" in self.lines else f"{kind}_any"
+        return choose(self.lines[slot], slot, ctx, private, **title_fields(entity, private.get("said_as")))
+
+    def _fact_line(self, ctx: TurnContext, private: dict[str, Any], slot: str, entity: StoredEntity, fact: str) -> Said:
+        private["said"] = [*private["said"], fact_key(fact)]
+        private["facts_on_entity"] = int(private.get("facts_on_entity", 0)) + 1
+        if not reads_as_clause(fact, entity) and f"{slot}_plain" in self.lines:
+            slot = f"{slot}_plain"  # "Unqualified, the word ..." cannot follow "I read that"
+        return choose(self.lines[slot], slot, ctx, private, fact=fact, fact_clause=fact_clause(fact),
+                      **title_fields(entity, private.get("said_as")))
+
+    def _fresh_facts(self, entity: StoredEntity, private: dict[str, Any], user_text: str) -> list[str]:
+        """Facts not said yet, nor just said by the user; the more surprising ones (not the
+        description, which the user likely knows) first."""
+        said = set(private.get("said", []))
+        user = content_stems(user_text, self.function_words)
+        fresh = []
+        for fact in (*entity.facts, entity.description):
+            if not fact or fact_key(fact) in said:
+                continue
+            stems = content_stems(fact, self.function_words)
+            if stems and len(stems & user) / len(stems) >= self.echo_overlap:
+                continue
+            fresh.append(fact)
+        return fresh
+
+    def _candidate(self, parts: list[Said | None], priority: Priority, ctx: TurnContext, private: dict[str, Any],
+                   entity: StoredEntity, kind: str) -> Candidate:
+        # The conversation's topic stays on (an interrupted script can resume); the entity is ours.
+        return build(parts, priority, topic=ctx.state.current_topic, entity=entity.title, entity_id=entity.id,
+                     state=private, meta={"kind": kind})
+
+    # -- questions -------------------------------------------------------------------------------
+    def _answer(self, ctx: TurnContext, private: dict[str, Any], question: FactualQuestion) -> Returned:
+        entities = self._subjects(ctx, private, question)
+        if question.kind == "know_about":
+            if entities and self._fresh_facts(entities[0][0], private, ""):
+                return self._introduce_answer(ctx, private, entities[0])
+            return self._unknown(ctx, private, question, about=True)
+        if question.kind == "describe" and entities and self._names_only(question, entities[0][1]):
+            entity = entities[0][0]
+            fresh = [f for f in (entity.description, *entity.facts) if fact_key(f) not in set(private["said"])]
+            if fresh:
+                return self._answered(ctx, private, entity, fresh[0], "describe")
+        found = self._find_answer(ctx, private, question, entities)
+        if found is not None:
+            return self._answered(ctx, private, *found, "answer")
+        if self._find_answer(ctx, {**private, "said": []}, question, entities) is not None:
+            line = choose(self.lines["mentioned"], "mentioned", ctx, private)  # we said it already: say so
+            return build([line], Priority.STRONG_CONTINUE, needs_prompt=True, topic=ctx.state.current_topic, state=private,
+                         meta={"kind": "mentioned"})
+        if question.quiz:
+            return None  # "do you know who ...": the reaction's "no idea, tell me!" lets the user answer
+        return self._unknown(ctx, private, question, about=False)
+
+    def _subjects(self, ctx: TurnContext, private: dict[str, Any], question: FactualQuestion) -> list[tuple[StoredEntity, LinkedEntity | None]]:
+        """Stored entities the question is about: linked in its subject, else the one under discussion
+        when the question points back at it ("when did they start")."""
+        subject_words = set(question.subject.split())
+        found = []
+        for linked in ctx.annotations.linked_entities:
+            if set(normalise(linked.span).split()) <= subject_words:
+                entity = self.knowledge.store.get(linked.id)
+                if entity is not None:
+                    found.append((entity, linked))
+        if not found and private.get("entity") and self.questions.mentions_pronoun(question.subject):
+            entity = self.knowledge.store.get(str(private["entity"]))
+            if entity is not None:
+                found.append((entity, None))
+        return found
+
+    def _find_answer(self, ctx: TurnContext, private: dict[str, Any], question: FactualQuestion,
+                     entities: list[tuple[StoredEntity, LinkedEntity | None]]) -> tuple[StoredEntity, str] | None:
+        named = {stem(w) for _, linked in entities if linked for w in normalise(linked.span).split()}
+        stems = content_stems(question.subject, self.function_words) - named
+        said = set(private["said"])
+        linked = [entity for entity, _ in entities]
+        # The entities it names first; then a full-text search ("what is the capital of france" is
+        # answered by Paris, which it does not name).
+        for pool in (linked, lambda: self.knowledge.store.search(self._search_terms(question.subject), limit=5)):
+            best: tuple[StoredEntity, str, float] | None = None
+            for entity in pool() if callable(pool) else pool:
+                sentences = [f for f in (entity.description, *entity.facts) if fact_key(f) not in said]
+                found = best_answer(stems, sentences, question.form, self.function_words)
+                if found and (best is None or found[1] > best[2]):
+                    best = (entity, found[0], found[1])
+            if best:
+                return best[0], best[1]
+        return None
+
+    def _names_only(self, question: FactualQuestion, linked: LinkedEntity | None) -> bool:
+        """Does "what is X" ask what X is (not "what is the capital of X")?"""
+        if linked is None:
+            return True
+        rest = set(question.subject.split()) - set(normalise(linked.span).split()) - self.function_words
+        return not rest
+
+    def _search_terms(self, subject: str) -> list[list[str]]:
+        """One group per content word: the word, its stem as a prefix, its irregular base ("won": "win*")."""
+        groups = []
+        for word in normalise(subject).replace("'", " ").split():
+            if word in self.function_words or len(word) < 2:
+                continue
+            groups.append(list(dict.fromkeys([word, f"{stem(word)}*"])))
+        return groups
+
+    def _introduce_answer(self, ctx: TurnContext, private: dict[str, Any], found: tuple[StoredEntity, LinkedEntity | None]) -> Returned:
+        entity, linked = found
+        candidate = self._introduce(ctx, private, entity, linked or LinkedEntity(entity.id, entity.title, entity.title,
+                                                                                  entity.topic, 1.0))
+        if isinstance(candidate, Candidate):
+            candidate.priority = Priority.STRONG_CONTINUE  # they asked: however short, it is ours to answer
+        return candidate
+
+    def _answered(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity, fact: str, slot: str) -> Candidate:
+        self._remember(private, entity, entity.title)
+        line = self._fact_line(ctx, private, slot, entity, fact)
+        return build([line], Priority.STRONG_CONTINUE, needs_prompt=True, topic=ctx.state.current_topic,
+                     entity=entity.title, entity_id=entity.id, state=private, meta={"kind": slot})
+
+    def _unknown(self, ctx: TurnContext, private: dict[str, Any], question: FactualQuestion, about: bool) -> Candidate:
+        subject = question.subject if len(question.subject.split()) <= 5 else "that"
+        slot = "unknown_about" if about else "unknown"
+        line = choose(self.lines[slot], slot, ctx, private, subject=subject)
+        return build([line], Priority.WEAK_CONTINUE, needs_prompt=True, topic=ctx.state.current_topic, state=private,
+                     meta={"kind": slot})

@@ -1,0 +1,162 @@
+"""The knowledge responder in conversation: a fact about what the user brings up, then an
+opinion or a question; more while the user keeps going; never the same fact twice; back to the
+entity's scripted topic when it runs dry; factual questions answered from the store, or honestly
+not; every fact through the safety gate; and a bot without a store runs without it."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+from pathlib import Path
+
+from chirpy.bot import Bot
+from chirpy.config import Config
+
+_ids = itertools.count()
+
+
+def converse(bot: Bot, *lines: str) -> list:
+    """A conversation past the launch (the name exchange), then ``lines``; their turns."""
+    cid = f"knowledge-{next(_ids)}"
+    bot.start(cid)
+    bot.respond(cid, "my name is sam")
+    return [bot.respond(cid, line) for line in lines]
+
+
+def facts_of(knowledge, entity_id: str) -> list[str]:
+    return list(knowledge.store.get(entity_id).all_facts())
+
+
+def spoken_facts(text: str, facts: list[str]) -> list[str]:
+    lowered = text.lower()
+    return [f for f in facts if f.lower().rstrip(".") in lowered or f[0].lower() + f[1:].rstrip(".") in text]
+
+
+def test_a_named_entity_gets_a_fact_then_a_question_or_opinion(knowledge_bot, knowledge) -> None:
+    [turn] = converse(knowledge_bot, "i've been listening to the zorblat quintet all week")
+    assert turn.response.responder == "knowledge"
+    said = spoken_facts(turn.text, facts_of(knowledge, "the-zorblat-quintet"))
+    assert len(said) == 1
+    after = turn.text.lower().split(said[0].lower().rstrip(".").split()[-1], 1)[1]
+    assert len(after.strip(" .")) > 10  # something of the bot's own after the fact: a question or a take
+
+
+def test_the_user_keeps_going_more_facts_no_repeats_then_back_to_the_topic(knowledge_bot, knowledge) -> None:
+    turns = converse(knowledge_bot, "i've been listening to the zorblat quintet all week",
+                     "yeah they are honestly my favorite band ever", "wow i did not know that at all",
+                     "that is so cool tell me more", "haha amazing")
+    facts = facts_of(knowledge, "the-zorblat-quintet")
+    said = [f for t in turns for f in spoken_facts(t.text, facts)]
+    assert len(said) >= 3 and len(said) == len(set(said))  # several facts, none twice
+    handback = next(t for t in turns if t.response.responder == "knowledge" and t.response.needs_prompt)
+    assert handback.response.handoff is not None and handback.response.handoff.requested == "music"
+    assert handback.prompt is not None and handback.prompt.responder == "music"
+
+
+def test_a_brush_off_hands_back_at_once(knowledge_bot) -> None:
+    first, brush = converse(knowledge_bot, "have you ever heard of max verstappen he is a great driver", "no")
+    assert first.response.responder == "knowledge"
+    assert brush.response.responder == "knowledge" and brush.response.needs_prompt
+    assert brush.prompt is not None and brush.prompt.topic == "sports"
+
+
+def test_a_fact_the_user_just_told_us_is_not_told_back(knowledge_bot) -> None:
+    [turn] = converse(knowledge_bot, "did you know the zorblat quintet recorded their first album in a lighthouse")
+    assert turn.response.responder == "knowledge" and "lighthouse" not in turn.text.lower()
+
+
+def test_factual_questions_are_answered_from_the_store(knowledge_bot) -> None:
+    won, when, what, bees = converse(knowledge_bot, "who won the quorble cup in 2018", "when was the first quorble cup",
+                                     "what is mercury", "do you know anything about bees")
+    assert won.response.responder == "knowledge" and "Snailtown won the 2018 Quorble Cup" in won.text
+    assert "1930" in when.text
+    assert "smallest planet" in what.text
+    assert bees.response.responder == "knowledge" and "bees" in bees.text.lower() and "Honey bee" not in bees.text
+
+
+def test_a_follow_up_question_about_it_is_answered_too(knowledge_bot) -> None:
+    intro, age, again = converse(knowledge_bot, "i really like max verstappen he drives so well",
+                                 "how old was he when he first raced in formula one", "when did he win his first title")
+    assert intro.response.responder == "knowledge" and "2021" in intro.text  # the first fact it shares
+    assert age.response.responder == "knowledge" and "seventeen" in age.text
+    assert again.response.responder == "knowledge" and "2021" not in again.text and again.response.meta["kind"] == "mentioned"
+
+
+def honest(text: str) -> bool:
+    return any(words in text.lower() for words in ("not sure", "don't know"))
+
+
+def test_unknown_factual_questions_get_an_honest_answer(knowledge_bot) -> None:
+    [who] = converse(knowledge_bot, "who is zorgon the magnificent")
+    assert who.response.responder == "knowledge" and honest(who.response.text)
+    [year] = converse(knowledge_bot, "who won the quorble cup in 1999")  # the store knows the cup, not that year
+    assert honest(year.response.text) and "Snailtown" not in year.text
+
+
+def test_a_concept_in_passing_is_left_alone(knowledge_bot) -> None:
+    [turn] = converse(knowledge_bot, "i got stung by some bees at the park yesterday afternoon")
+    assert turn.response.responder != "knowledge"
+    [liked] = converse(knowledge_bot, "i love bees they are my favorite insects")
+    assert liked.response.responder == "knowledge"
+
+
+def test_facts_pass_the_safety_gate(tmp_path: Path, write_jsonl, make_knowledge_bot) -> None:
+    source = write_jsonl(tmp_path / "pass.jsonl", [
+        {"title": "Grumble Pass", "topic": "travel", "text": "Grumble Pass is a mountain road in Brellin. "
+         "Drivers say it is a damn steep climb. It was paved in 1931."}])
+    from knowledge.builder import build_store
+    from knowledge.sources import input_files, read_sources
+
+    build_store(read_sources(input_files(source)), tmp_path / "store")
+    bot = make_knowledge_bot(tmp_path / "store")
+    turns = converse(bot, "we drove over grumble pass on our road trip last summer", "yeah it was a really fun drive",
+                     "what else do you know about grumble pass")
+    assert not any("damn" in t.text for t in turns)
+    refused = [c for t in turns for c in t.candidates if c.responder == "knowledge" and c.rejected]
+    assert refused and all(c.rejected.startswith("safety") for c in refused)
+
+
+def test_without_a_store_the_responder_is_off_with_one_line(tmp_path: Path, make_knowledge_bot, caplog) -> None:
+    with caplog.at_level(logging.WARNING):
+        bot = make_knowledge_bot(tmp_path / "no-such-store")
+    lines = [r.getMessage() for r in caplog.records if "knowledge" in r.getMessage()]
+    assert len(lines) == 1 and "no-such-store" in lines[0]
+    assert "knowledge" not in bot.responders
+    [turn] = converse(bot, "who won the quorble cup in 2018")
+    assert turn.text and turn.annotations.linked_entities == []
+
+
+def test_the_starter_store_is_built_once_and_knows_what_the_scripts_mention(tmp_path: Path) -> None:
+    from knowledge.service import open_knowledge, store_location
+
+    section = {"cache_dir": str(tmp_path / "cache")}
+    first = store_location(section)
+    built_at = first.stat().st_mtime_ns
+    assert store_location(section) == first and first.stat().st_mtime_ns == built_at  # cached, not rebuilt
+    linker = open_knowledge(section).linker
+    assert linker.link("i watched the office again")[0].title == "The Office"  # an everyday word: needs a cue
+    for said in ["spirited away", "paddington", "zelda", "the beatles", "taylor swift", "pixar",
+                 "inception", "iceland", "kyoto", "the little prince", "charlotte's web", "bojack horseman",
+                 "ella fitzgerald", "lebron james", "the lakers", "golden retrievers", "minecraft", "sushi"]:
+        assert linker.link(f"what about {said}"), said
+
+
+def test_the_default_bot_answers_from_the_starter_store(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CHIRPY_CACHE_DIR", str(tmp_path / "cache"))
+    bot = Bot(Config.from_dict({"bot": {"db": str(tmp_path / "log.db"), "seed": 0},
+                                "responders": {"neural": {"model": ""}}}))
+    try:
+        telephone, world_cup = converse(bot, "do you know who invented the telephone", "who won the world cup in 2018")
+    finally:
+        bot.close()
+    assert telephone.response.responder == "knowledge" and "Alexander Graham Bell" in telephone.text
+    assert world_cup.response.responder == "knowledge" and "France" in world_cup.text
+
+
+def test_questions_about_something_else_than_what_it_is(knowledge_bot) -> None:
+    """"what is the X of Y" is not "what is Y"; an opinion question is left to the topics."""
+    year, liked = converse(knowledge_bot, "what is the year the first quorble cup was held",
+                           "do you like the zorblat quintet")
+    assert "1930" in year.text and "snail racing tournament" not in year.text
+    assert liked.response.responder != "knowledge"
