@@ -167,8 +167,8 @@ def main() -> None:
     history: list[str] = []
     rows: list[tuple[Turn, Turn]] = []
     peak_bytes = 0
-    print(f"\n{'turn':>4} {'history':>7} {'reused':>6} | {'v1 s':>6} {'cpu':>5} {'ready':>5} | {'new s':>6} {'cpu':>5} "
-          f"{'ready':>5} {'prefill':>7} | {'floor v1':>8} {'floor new':>9}")
+    print(f"\n{'turn':>4} {'history':>7} {'reused':>6} | {'v1 s':>6} {'cpu':>5} {'ready':>5} {'prefill':>7} | {'new s':>6} "
+          f"{'cpu':>5} {'ready':>5} {'prefill':>7} | {'floor v1':>8} {'floor new':>9}")
     for turn in range(args.turns + args.extra_turns):
         history.append(utterance(rng, user_words))
         a = answer(v1, history, args.n, args.deadline, None, seed=turn)
@@ -179,7 +179,8 @@ def main() -> None:
         fl_new = floor_seconds(new.model, machine, new.loaded.precision.value, b.history, args.n, args.new_tokens,
                                encoded=b.history - b.reused)
         mark = "  (past the budget)" if turn >= args.turns else ""
-        print(f"{turn + 1:>4} {b.history:>7} {b.reused:>6} | {a.latency:>6.2f} {a.cpu:>5.2f} {a.tokens_by_deadline:>5} | "
+        print(f"{turn + 1:>4} {b.history:>7} {b.reused:>6} | {a.latency:>6.2f} {a.cpu:>5.2f} {a.tokens_by_deadline:>5} "
+              f"{a.prefill:>7.2f} | "
               f"{b.latency:>6.2f} {b.cpu:>5.2f} {b.tokens_by_deadline:>5} {b.prefill:>7.2f} | {fl_v1:>8.2f} "
               f"{fl_new:>9.2f}{mark}",
               flush=True)
@@ -202,10 +203,16 @@ def main() -> None:
     deep = [r for r in main_turns if r[1].history >= 0.75 * args.history_tokens]
     summary(f"turns with history >= {int(0.75 * args.history_tokens)} tokens", deep)
     summary(f"turns {args.turns + 1}-{len(rows)} (past the budget)", rows[args.turns:])
+    print(f"\nby history length (issue 15's table; 'ready' = steps done by {args.deadline} s):")
+    print(f"{'history':>7} | {'v1 full':>7} {'prefill':>7} {'ready':>5} | {'new full':>8} {'prefill':>7} {'ready':>5}")
+    for tokens in (50, 200, 400, 800):
+        a, b = min(main_turns, key=lambda r: abs(r[1].history - tokens))
+        print(f"{b.history:>7} | {a.latency:>7.2f} {a.prefill:>7.2f} {a.tokens_by_deadline:>5} | {b.latency:>8.2f} "
+              f"{b.prefill:>7.2f} {b.tokens_by_deadline:>5}")
     stats = new.prefix_cache.stats()
     print(f"\nprefix cache: {stats.entries} entries, {stats.bytes_used / 2**20:.1f} MB used (peak "
           f"{peak_bytes / 2**20:.1f} MB) of a {stats.budget_bytes / 2**20:.0f} MB budget; hits {stats.hits}, "
-          f"misses {stats.misses}, evictions {stats.evictions}")
+          f"misses {stats.misses} (hit rate {stats.hits / max(1, stats.hits + stats.misses):.0%}), evictions {stats.evictions}")
 
     single: list[str] = []  # a fresh conversation grown to ~200 tokens: nothing cached for it
     while len(v1.prefix_ids(single)) < 200:

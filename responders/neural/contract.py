@@ -6,7 +6,7 @@ loading a model library.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
 from responders.neural.scoring import NeuralCandidate
@@ -60,6 +60,13 @@ class GenerationSettings:
         if unknown:
             raise ValueError(f"unknown neural generation setting(s): {', '.join(sorted(unknown))}")
         return cls(**config)
+
+
+def field_defaults(cls: type, names: tuple[str, ...]) -> dict[str, Any]:
+    """The dataclass's own defaults for ``names``: a component declares them without restating them."""
+    by_name = {f.name: f for f in fields(cls)}
+    return {name: (by_name[name].default if by_name[name].default is not MISSING
+                   else by_name[name].default_factory()) for name in names}  # type: ignore[misc]
 
 
 # Why a decode loop ended: every row done (or at max_new_tokens), the deadline, or the caller cancelled.

@@ -41,6 +41,9 @@ class RemoteError(Exception):
     """The server did not give usable candidates; ``str(err)`` is one line."""
 
 
+REMOTE_KEYS = ("api", "api_key_env", "prompt_prefix", "extra_body")  # settings with defaults, besides base_url/model
+
+
 @dataclass
 class RemoteSettings:
     base_url: str
@@ -65,9 +68,8 @@ class RemoteSettings:
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> "RemoteSettings":
-        keys = ("api", "api_key_env", "prompt_prefix", "extra_body")
         return cls(base_url=str(config.get("base_url", "") or "").rstrip("/"), model=str(config.get("model", "") or ""),
-                   **{k: config[k] for k in keys if k in config})
+                   **{k: config[k] for k in REMOTE_KEYS if k in config})
 
 
 def completion_prompt(history: Sequence[str], budget_chars: int, prefix: str) -> str:

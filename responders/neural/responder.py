@@ -23,8 +23,10 @@ from chirpy.content import load_content
 from chirpy.errors import ComponentUnavailable, ConfigError
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
-from responders.neural.backend import NeuralBackend
+from responders.neural.backend import NeuralBackend, backend_name
+from responders.neural.contract import GenerationSettings, field_defaults
 from responders.neural.filters import DEFAULT_FILTERS, FilterContext, build_filters, first_rejection
+from responders.neural.remote import REMOTE_KEYS, RemoteSettings
 from responders.neural.scoring import make_scorer
 
 log = logging.getLogger("chirpy.neural")
@@ -42,15 +44,9 @@ class NeuralResponder(Responder):
         "precision": "auto",  # auto (measured here, per phase) | fp32 | bf16 | int8 | PREFILL/DECODE, e.g. fp32/int8
         "threads": 0,  # torch threads for the local model; 0 = torch's default
         "device": "cpu",  # cpu | cuda
-        # Sampling (research recipe: 20 candidates, top-p 0.9 inside the top 50, temperature 0.7, <= 20 tokens).
-        "num_candidates": 20,
-        "max_new_tokens": 20,
-        "top_p": 0.9,
-        "top_k": 50,  # sorting 50k entries per step for top-p alone is slow
-        "temperature": 0.7,
-        "history_tokens": 800,
-        "history_trim_tokens": 200,  # past history_tokens, drop this much at once so the encoded history is reused
-        "prefix_cache_mb": 512,  # memory for conversations' encoded histories (LRU); 0 = encode it all every turn
+        # Sampling and history (contract.GenerationSettings: the research recipe; history_trim_tokens and
+        # prefix_cache_mb keep a conversation's encoded history reusable across turns).
+        **field_defaults(GenerationSettings, GENERATION_KEYS),
         "max_turns": 3,  # neural turns after an opener before handing to a scripted topic
         "return_top": 10,  # candidates offered to selection; the rest are logged as rejected
         "deadline_margin_s": 0.15,  # generation stops this long before the turn deadline
@@ -59,12 +55,9 @@ class NeuralResponder(Responder):
         "filters": list(DEFAULT_FILTERS),
         "filter_config": {},  # per-filter options, by filter name
         "content": "",  # "": content/openers.toml
-        # backend = "openai" (remote.py): the key comes from the variable named by api_key_env.
+        # backend = "openai" (remote.RemoteSettings): the key comes from the variable named by api_key_env.
         "base_url": "",  # e.g. http://localhost:8000/v1
-        "api": "completions",  # completions | chat
-        "api_key_env": "OPENAI_API_KEY",
-        "prompt_prefix": "<|endoftext|>",  # completions: put before the history, as the local model sees it
-        "extra_body": {},  # extra request fields for the server (e.g. vLLM's)
+        **field_defaults(RemoteSettings, REMOTE_KEYS),
     }
 
     def __init__(self, config: dict[str, Any] | None = None) -> None:
@@ -79,9 +72,6 @@ class NeuralResponder(Responder):
             self.filters = build_filters(cfg["filters"], cfg["filter_config"])
         except ValueError as exc:
             raise ConfigError(f"[responders.neural] {exc}") from None
-
-        from responders.neural.backend import backend_name
-        from responders.neural.generation import GenerationSettings
 
         try:
             backend = backend_name(cfg)
@@ -116,7 +106,7 @@ class NeuralResponder(Responder):
 
     @staticmethod
     def _remote(cfg: dict[str, Any], settings: Any) -> NeuralBackend:
-        from responders.neural.remote import OpenAIBackend, RemoteSettings
+        from responders.neural.remote import OpenAIBackend
 
         try:
             remote = RemoteSettings.from_config(cfg)
