@@ -108,12 +108,19 @@ def _handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (the backend's deadline) closes the socket mid-answer: expected, not a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class StandInServer:
     """``with StandInServer() as server: server.base_url`` -- a free port on 127.0.0.1, served by a thread."""
 
     def __init__(self, port: int = 0, state: StandIn | None = None) -> None:
         self.state = state or StandIn()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self.state))
+        self._httpd = _QuietServer(("127.0.0.1", port), _handler(self.state))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="openai-standin", daemon=True)
 
