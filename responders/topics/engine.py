@@ -31,6 +31,7 @@ from chirpy.topics import Topic
 from responders.topics.lines import Line, Said, build, choose, fresh, load_slots
 from responders.topics.script import Script, Thread, load_script
 from chirpy.understanding import understanding
+from chirpy.understanding.facts import UserFacts
 
 REACTIONS = Path(__file__).parent / "content" / "reactions.toml"
 # Dissatisfaction types that mean "leave this topic": the user-initiative handlers answer them.
@@ -100,6 +101,8 @@ class TopicResponder(Responder):
             return self._open(ctx, private, Priority.STRONG_CONTINUE, [self._say(ctx, "resume", private)])
         if self.topic in ctx.state.topics_covered or (handoff.leave_topic and ctx.state.current_topic == self.topic):
             return None
+        if self._known(ctx).declined(self.topic):
+            return None  # "i'm not into sports": never pushed again unless they ask for it (above)
         if self.script.mentions(normalise(ctx.annotations.text)):
             priority = Priority.STRONG_CONTINUE
         elif (upcoming := ctx.topics.next_to_open(ctx.state.seed_key, ctx.state.topics_covered)) and \
@@ -113,16 +116,26 @@ class TopicResponder(Responder):
     def _active(self, ctx: TurnContext) -> bool:
         return ctx.state.current_topic == self.topic and bool(ctx.private.get("open"))
 
-    def _next_thread(self, private: dict[str, Any]) -> int | None:
+    def _next_thread(self, private: dict[str, Any], known: UserFacts | None = None) -> int | None:
         asked = set(private.get("asked", []))
         for i, thread in enumerate(self.script.threads):
-            if thread.id not in asked:
-                return i
+            if thread.id in asked:
+                continue
+            if known and any(known.answers(need, self.topic) for need in thread.known_from):
+                continue  # they told us already ("mostly radiohead lately"): never ask what is known
+            return i
         return None
+
+    @staticmethod
+    def _known(ctx: TurnContext) -> UserFacts:
+        """What the user told us: the conversation's facts plus this utterance's (added after the turn)."""
+        known = UserFacts(list(ctx.state.user_facts.facts))
+        known.learn(ctx.annotations.user_facts)
+        return known
 
     def _ask(self, ctx: TurnContext, private: dict[str, Any]) -> Said | None:
         """Ask the next thread's question, updating ``private``; None when the script is used up."""
-        index = self._next_thread(private)
+        index = self._next_thread(private, self._known(ctx))
         if index is None:
             return None
         thread = self.script.threads[index]
@@ -146,6 +159,15 @@ class TopicResponder(Responder):
                      handoff=Handoff(leave_topic=True), topic=self.topic, entity=entity, state=private,
                      meta={"reaction": reaction})
 
+    def _decline(self, ctx: TurnContext, private: dict[str, Any]) -> Candidate:
+        """They said they are not into our topic: accept it in one line (the opener's "no", which is
+        about the whole topic: "sports aren't for everyone"), no closing remark about a chat that did
+        not happen, and let another topic's prompt follow."""
+        private["open"] = False
+        opener = next((t for t in self.script.threads if t.exit_on_no), self.script.threads[0])
+        return build([self._react(ctx, opener, "no", private)], Priority.STRONG_CONTINUE, needs_prompt=True,
+                     handoff=Handoff(leave_topic=True), topic=self.topic, state=private, meta={"reaction": "declined"})
+
     # -- while the topic is on -------------------------------------------------------------------
     def _continue(self, ctx: TurnContext) -> Returned:
         ann, reading = ctx.annotations, self.reading
@@ -160,6 +182,11 @@ class TopicResponder(Responder):
             # statement, so react generically and move on to the next thread.
             private["stage"], answering = "opined", False
         entity: str | None = None
+        if ann.user_name:
+            return None  # "my name is priya" answers no topic question: the name handler takes it
+        if self._declines_here(ctx):
+            # "i'm not really into sports": leave at once, gently, and never push the topic again.
+            return self._decline(ctx, private)
         if ann.reading.asks_back and private.get("last_statement") and answering:
             lead: Said | None = Said(str(private["last_statement"]), False)
             private["stage"] = "opined"  # that was our take: move on to the next question
@@ -219,6 +246,8 @@ class TopicResponder(Responder):
         turn. A short answer to our question stays ours ("the lion king" answers "favorite movie?")."""
         if self.script.mentions(lowered):
             return False
+        if self._names_elsewhere(ctx, answering):
+            return True  # "lebron james" to "which band?": a sports name is never a music answer
         others = ctx.topics.others(self.name)
         if not answering:  # they are not replying to our question: any other topic they name wins
             return any(t.mentions(lowered) for t in others)
@@ -228,6 +257,18 @@ class TopicResponder(Responder):
             phrase = self.reading.answer_phrase(lowered)
             return bool(phrase) and self._is_keyword(ctx, phrase, topics=others)
         return any(t.salient(lowered, strict=True) for t in others)
+
+    def _names_elsewhere(self, ctx: TurnContext, answering: bool) -> bool:
+        """Did the user name things of other topics and none of ours? A short answer to our question
+        trusts only the gazetteer (the linker may read "dune part two" as the novel); a longer
+        utterance trusts the linker too ("i love formula 1, verstappen has been dominant")."""
+        ann = ctx.annotations
+        short = answering and ann.reading.words <= 6
+        named = [m.topic for m in ann.topic_mentions] if short else ann.named_topics()
+        return bool(named) and self.topic not in named
+
+    def _declines_here(self, ctx: TurnContext) -> bool:
+        return any(f.kind == "declined" and f.topic == self.topic for f in ctx.annotations.user_facts)
 
     def _follow_up(self, ctx: TurnContext, thread: Thread, private: dict[str, Any]) -> Said | None:
         """After reacting: the bot's own opinion once per thread, else the next question."""
@@ -340,7 +381,9 @@ class TopicResponder(Responder):
         ann, reading = ctx.annotations, self.reading
         lowered = normalise(ann.text)
         asked = self.script.asked_about(lowered)
-        if not asked and not self.salient(lowered):
+        if self._known(ctx).declined(self.topic) and not asked:
+            return None  # "i'm not into sports" names sports: no "Oh, I love talking about sports!"
+        if not asked and not self.salient(lowered) and not self._named_here(ctx, lowered):
             return None
         if ann.reading.bad_news or (ann.reading.feeling or ("",))[0] == "negative":
             return None  # "my cat died": sympathy (the reaction responder), not "Aw, animals!"
@@ -371,6 +414,12 @@ class TopicResponder(Responder):
 
     def salient(self, lowered: str, strict: bool = False) -> bool:
         return self.entry.salient(lowered, strict)
+
+    def _named_here(self, ctx: TurnContext, lowered: str) -> bool:
+        """A short utterance naming only things of our topic ("lebron james", "i love radiohead") is
+        about it, though no topic word was said."""
+        named = ctx.annotations.named_topics()
+        return named == [self.topic] and len(lowered.split()) <= self.salient_words
 
     def _already_answered(self, lowered: str, private: dict[str, Any], ann: Any = None) -> Thread | None:
         """Mark threads the user's words already answer as asked (no redundant questions); the first one.
