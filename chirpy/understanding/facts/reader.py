@@ -47,6 +47,7 @@ class FactReader:
         self.empty = frozenset(data["empty_things"])
         self.max_words = int(data["max_thing_words"])
         self.topic_words = {word: topic for topic, words_ in data["topic_words"].items() for word in words_}
+        self.interest_question = re.compile("|".join(data["interest_questions"]))
 
     def read(self, ann: "Annotations", state: "ConversationState | None" = None,
              topics: "TopicIndex | None" = None) -> list[Fact]:
@@ -151,7 +152,10 @@ class FactReader:
 
     def _topic_asked(self, question: str, current_topic: str | None) -> str | None:
         """The topic a bot question asks about by its own word ("are you into *sports*?"), if it is
-        the conversation's current topic: a "no" to it declines the topic."""
+        the conversation's current topic and the question asks whether they care for it at all: a
+        "no" to it declines the topic."""
+        if not self.interest_question.search(question):
+            return None
         for word, topic in self.topic_words.items():
             if topic == current_topic and re.search(rf"\b{re.escape(word)}\b", question):
                 return topic
