@@ -30,6 +30,7 @@ CONTENT = Path(__file__).resolve().parents[1] / "content" / "facts.toml"
 KINDS_IN_ORDER = ("favorite", "dislikes", "job", "pet", "family", "likes")  # a dislike is read before a like
 VALUE_GROUPS = ("category", "job", "pet", "family", "fan")
 SHORT_NO_WORDS = 5
+ANSWER_WORDS = 12  # an answer naming things ("mostly radiohead lately, and some old jazz like coltrane")
 
 
 class FactReader:
@@ -143,8 +144,8 @@ class FactReader:
         if short_no:
             topic = self._topic_asked(normalise(last), state.current_topic)
             return [Fact("declined", topic, topic)] if topic and not stated else []
-        if reading.sentiment == "negative" or reading.starts_negative or reading.unsure:
-            return []
+        if reading.sentiment == "negative" or reading.starts_negative or reading.unsure or reading.words > ANSWER_WORDS:
+            return []  # a long statement names things in passing ("japan sold them until 2003"): not likes
         said = {f.value for f in stated}
         return [Fact("likes", name, topic, not _is_keyword(name, topics))
                 for name, topic in names.items() if topic and name not in said
