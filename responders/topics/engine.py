@@ -339,6 +339,8 @@ class TopicResponder(Responder):
         ann, reading = ctx.annotations, self.reading
         if any(t.named_answer for t in self.script.threads) and (title := ann.reading.title):
             return title, "title"
+        if (ours := self._our_name(ctx)) is not None:
+            return ours, "entity"  # "formula 1", not the noun phrase "formula"
         things = reading.things(ann, self.script.mentions)
         if things and reading.is_named(things[0], ann):
             return things[0], "entity"
@@ -391,7 +393,8 @@ class TopicResponder(Responder):
         if ann.is_question and not asked and not fact:
             return None  # "who won the world cup?": a question we cannot answer, not an invitation
         private = dict(ctx.private)
-        entity = reading.entity(ann, prefer=self.script.mentions)
+        named = self._our_name(ctx)
+        entity = named or reading.entity(ann, prefer=self.script.mentions)
         answered = self._already_answered(lowered, private, ann)
         if asked:
             lead = self._say(ctx, "about_me", private)
@@ -399,7 +402,7 @@ class TopicResponder(Responder):
             fields = {"entity": entity, "Entity": entity[:1].upper() + entity[1:]}
             lead = self._react(ctx, answered, "entity", private, **fields)
         else:
-            lead = self._mention_reaction(ctx, private, entity, fact)
+            lead = self._mention_reaction(ctx, private, entity, fact, named=named is not None)
         if self.topic not in ctx.state.topics_covered:
             opened = self._open(ctx, private, Priority.CAN_START, [lead])
             if opened is not None:
@@ -414,6 +417,16 @@ class TopicResponder(Responder):
 
     def salient(self, lowered: str, strict: bool = False) -> bool:
         return self.entry.salient(lowered, strict)
+
+    def _our_name(self, ctx: TurnContext) -> str | None:
+        """The first thing the user named that is of our topic: the linker's title ("LeBron James"),
+        else the gazetteer's name, capitalised for speech ("Formula 1")."""
+        ann = ctx.annotations
+        linked = next((e.title for e in ann.linked_entities if e.topic == self.topic), None)
+        if linked:
+            return linked
+        listed = next((m.span for m in ann.topic_mentions if m.topic == self.topic), None)
+        return self.reading.title_case(listed) if listed else None
 
     def _named_here(self, ctx: TurnContext, lowered: str) -> bool:
         """A short utterance naming only things of our topic ("lebron james", "i love radiohead") is
@@ -434,11 +447,14 @@ class TopicResponder(Responder):
                 first = first or thread
         return first
 
-    def _mention_reaction(self, ctx: TurnContext, private: dict[str, Any], entity: str | None, fact: bool) -> Said:
+    def _mention_reaction(self, ctx: TurnContext, private: dict[str, Any], entity: str | None, fact: bool,
+                          named: bool = False) -> Said:
         fields = {"entity": entity, "Entity": entity[:1].upper() + entity[1:]} if entity else {}
         if fact:
             return choose(self.shared["fact_entity" if entity else "fact"], "fact", ctx, private, **fields)
         mood = ctx.annotations.reading.entity_mood
         if entity and mood:
             return choose(self.shared[f"entity_{mood}"], f"entity_{mood}", ctx, private, **fields)
+        if entity and named and fresh(self.shared["entity"], ctx, **fields):
+            return choose(self.shared["entity"], "entity", ctx, private, **fields)  # "lebron james": "Ooh, LeBron James."
         return self._say(ctx, "mention", private)

@@ -57,6 +57,7 @@ class FactReader:
             return []
         lowered = normalise(ann.text)
         names = self._names(ann)
+        listed = {normalise(m.span) for m in ann.topic_mentions}  # the gazetteer lists names only
         facts: list[Fact] = []
         taken: list[tuple[int, int]] = []  # spans of the text a fact already used
         for kind in KINDS_IN_ORDER:
@@ -64,17 +65,17 @@ class FactReader:
                 for match in frame.finditer(lowered):
                     if any(start <= match.start() < end for start, end in taken):
                         continue
-                    fact, end = self._fact(kind, match, lowered, ann, names, topics)
+                    fact, end = self._fact(kind, match, lowered, ann, names, listed, topics)
                     if fact is not None:
                         facts.append(fact)
                         taken.append((match.start(), end))
         if state is not None:
-            facts += self._answer_facts(ann, state, names, facts, topics)
+            facts += self._answer_facts(ann, state, names, listed, facts, topics)
         return _distinct(facts)
 
     # -- one frame -------------------------------------------------------------------------------
-    def _fact(self, kind: str, match: re.Match[str], lowered: str, ann: "Annotations",
-              names: dict[str, str | None], topics: "TopicIndex | None") -> tuple[Fact | None, int]:
+    def _fact(self, kind: str, match: re.Match[str], lowered: str, ann: "Annotations", names: dict[str, str | None],
+              listed: set[str], topics: "TopicIndex | None") -> tuple[Fact | None, int]:
         groups = {g: v for g, v in match.groupdict().items() if v}
         category = groups.get("category")
         value = next((groups[g] for g in VALUE_GROUPS[1:] if g in groups), None)
@@ -86,7 +87,7 @@ class FactReader:
         if kind in ("job", "pet", "family"):
             return Fact(kind, value), end
         topic = self._topic(value, names, topics, category)
-        named = value in names and not _is_keyword(value, topics)
+        named = value in names and (value in listed or not _is_keyword(value, topics))
         if kind == "dislikes" and (self.topic_words.get(value) or (topic and value == topic)):
             return Fact("declined", value, self.topic_words.get(value) or topic), end
         if "fan" in groups:  # "i'm a huge sports fan"
@@ -135,7 +136,7 @@ class FactReader:
 
     # -- answers ---------------------------------------------------------------------------------
     def _answer_facts(self, ann: "Annotations", state: "ConversationState", names: dict[str, str | None],
-                      stated: list[Fact], topics: "TopicIndex | None") -> list[Fact]:
+                      listed: set[str], stated: list[Fact], topics: "TopicIndex | None") -> list[Fact]:
         last = (state.last_bot_text or "").rstrip()
         if not last.endswith("?") or ann.is_question:
             return []
@@ -147,7 +148,7 @@ class FactReader:
         if reading.sentiment == "negative" or reading.starts_negative or reading.unsure or reading.words > ANSWER_WORDS:
             return []  # a long statement names things in passing ("japan sold them until 2003"): not likes
         said = {f.value for f in stated}
-        return [Fact("likes", name, topic, not _is_keyword(name, topics))
+        return [Fact("likes", name, topic, name in listed or not _is_keyword(name, topics))
                 for name, topic in names.items() if topic and name not in said
                 and not any(name in value or value in name for value in said)]
 
