@@ -18,7 +18,7 @@ FAVOURITE_ARTIST = ("Who's an artist or band you could listen to all day?", "Do 
 _ids = itertools.count()
 
 
-def no_linker_config(db: Path) -> Config:
+def no_linker_config(db: Path | str) -> Config:
     """The shipped bot without the knowledge store: only the gazetteer says what a name is about."""
     order = [n for n in Config.from_dict({}).responder_order if n not in ("neural", "knowledge", "offense")]
     return Config.from_dict({"bot": {"db": str(db), "seed": 0}, "responders": {"order": order},
@@ -140,3 +140,16 @@ def test_facts_are_kept_for_the_same_user(understanding_bot: Bot) -> None:
         assert "sports" not in result.text.lower() and "Do you have any pets" not in result.text
     stranger = Talk(understanding_bot, user_id="someone-else")
     assert not stranger.state.user_facts
+
+
+def test_facts_are_kept_for_the_same_user_on_postgresql(postgres_url: str) -> None:
+    bot = Bot(no_linker_config(postgres_url))
+    try:
+        first = Talk(bot, user_id="pg-user")
+        first.say("hi im sam")
+        first.say("my favorite band is radiohead and i'm not into sports")
+        second = Talk(bot, user_id="pg-user")
+        known = second.state.user_facts
+        assert known.declined("sports") and known.answers("named", "music")
+    finally:
+        bot.close()
