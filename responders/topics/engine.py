@@ -129,9 +129,7 @@ class TopicResponder(Responder):
     @staticmethod
     def _known(ctx: TurnContext) -> UserFacts:
         """What the user told us: the conversation's facts plus this utterance's (added after the turn)."""
-        known = UserFacts(list(ctx.state.user_facts.facts))
-        known.learn(ctx.annotations.user_facts)
-        return known
+        return ctx.state.user_facts.including(ctx.annotations.user_facts)
 
     def _ask(self, ctx: TurnContext, private: dict[str, Any]) -> Said | None:
         """Ask the next thread's question, updating ``private``; None when the script is used up."""

@@ -98,6 +98,7 @@ def test_what_they_listen_to_is_never_asked_again(talk) -> None:
     for said in ["yeah", "cool", "ok", "sure", "yeah i guess", "mhm"]:
         t.say(said)
     assert not any(q in line for line in t.lines[3:] for q in FAVOURITE_ARTIST), t.lines
+    assert not any("listen to a lot of radiohead" in line.lower() for line in t.lines), t.lines  # the knowledge line
 
 
 def test_a_declined_topic_is_never_pushed(talk) -> None:

@@ -46,6 +46,12 @@ class UserFacts:
         del self.facts[:-MAX_FACTS]
         return changed
 
+    def including(self, new: Iterable[Fact]) -> "UserFacts":
+        """A copy with this turn's facts learned too (the state learns them only after the turn)."""
+        known = UserFacts(list(self.facts))
+        known.learn(new)
+        return known
+
     def declined(self, topic: str) -> bool:
         return any(f.kind == "declined" and f.topic == topic for f in self.facts)
 
@@ -67,6 +73,11 @@ class UserFacts:
         if need == "favorite":
             return bool(self.of_kind("favorite", topic=topic))
         return bool(self.of_kind(need))
+
+    def likes(self, *names: str) -> bool:
+        """Did they say they like (or are into) a thing called any of these ("Radiohead", "radiohead")?"""
+        wanted = {n.lower() for n in names if n}
+        return any(f.value.lower() in wanted for f in self.of_kind(*PREFERENCES))
 
     def __bool__(self) -> bool:
         return bool(self.facts)
