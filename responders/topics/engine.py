@@ -95,17 +95,19 @@ class TopicResponder(Responder):
             return self._open(ctx, private, Priority.FORCE_START, [])
         if handoff.avoid and self.claims(handoff.avoid):
             return None
+        known = self._known(ctx)
+        if known.declined(self.topic):
+            return None  # "i'm not into sports": never pushed (nor resumed) again unless they ask for it (above)
         if self._active(ctx):
             if handoff.leave_topic:
                 return None
             return self._open(ctx, private, Priority.STRONG_CONTINUE, [self._say(ctx, "resume", private)])
         if self.topic in ctx.state.topics_covered or (handoff.leave_topic and ctx.state.current_topic == self.topic):
             return None
-        if self._known(ctx).declined(self.topic):
-            return None  # "i'm not into sports": never pushed again unless they ask for it (above)
+        closed = [*ctx.state.topics_covered, *known.declined_topics()]
         if self.script.mentions(normalise(ctx.annotations.text)):
             priority = Priority.STRONG_CONTINUE
-        elif (upcoming := ctx.topics.next_to_open(ctx.state.seed_key, ctx.state.topics_covered)) and \
+        elif (upcoming := ctx.topics.next_to_open(ctx.state.seed_key, closed)) and \
                 upcoming.responder == self.name:
             priority = Priority.CAN_START
         else:
@@ -185,6 +187,8 @@ class TopicResponder(Responder):
         if self._declines_here(ctx):
             # "i'm not really into sports": leave at once, gently, and never push the topic again.
             return self._decline(ctx, private)
+        if self._known(ctx).declined(self.topic):
+            return None  # declined while another responder had the turn: the topic is over
         if ann.reading.asks_back and private.get("last_statement") and answering:
             lead: Said | None = Said(str(private["last_statement"]), False)
             private["stage"] = "opined"  # that was our take: move on to the next question
