@@ -424,7 +424,9 @@ class TopicResponder(Responder):
         """The first thing the user named that is of our topic: the linker's title ("LeBron James"),
         else the gazetteer's name, capitalised for speech ("Formula 1")."""
         ann = ctx.annotations
-        linked = next((e.title for e in ann.linked_entities if e.topic == self.topic), None)
+        # A topic word the linker resolved ("football" → "Association football") names nothing: skip it.
+        linked = next((e.title for e in ann.linked_entities if e.topic == self.topic
+                       and not self._is_keyword(ctx, normalise(e.span))), None)
         if linked:
             return linked
         listed = next((m.span for m in ann.topic_mentions if m.topic == self.topic), None)

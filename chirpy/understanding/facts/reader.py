@@ -30,6 +30,7 @@ CONTENT = Path(__file__).resolve().parents[1] / "content" / "facts.toml"
 KINDS_IN_ORDER = ("favorite", "dislikes", "job", "pet", "family", "likes")  # a dislike is read before a like
 VALUE_GROUPS = ("category", "job", "pet", "family", "fan")
 SHORT_NO_WORDS = 5
+HYPOTHETICAL = re.compile(r"\b(?:if|wish|imagine|pretend|suppose)\s+$")
 ANSWER_WORDS = 12  # an answer naming things ("mostly radiohead lately, and some old jazz like coltrane")
 
 
@@ -63,8 +64,9 @@ class FactReader:
         for kind in KINDS_IN_ORDER:
             for frame in self.frames[kind]:
                 for match in frame.finditer(lowered):
-                    if any(start <= match.start() < end for start, end in taken):
-                        continue
+                    if any(start <= match.start() < end for start, end in taken) or \
+                            HYPOTHETICAL.search(lowered[:match.start()]):
+                        continue  # said already, or "if i were a nurse": not about them
                     fact, end = self._fact(kind, match, lowered, ann, names, listed, topics)
                     if fact is not None:
                         facts.append(fact)
