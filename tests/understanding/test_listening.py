@@ -154,3 +154,12 @@ def test_facts_are_kept_for_the_same_user_on_postgresql(postgres_url: str) -> No
         assert known.declined("sports") and known.answers("named", "music")
     finally:
         bot.close()
+
+
+def test_a_show_they_named_opens_tv_without_asking_what_they_watch(talk) -> None:
+    t = talk()
+    t.say("hi im sam")
+    reply = t.say("um ive been watching breaking bad")
+    assert reply.response.responder == "tv" and "breaking bad" in reply.text.lower()
+    assert "What's a show you've been enjoying lately?" not in reply.text
+    assert "Are you watching any good shows right now?" not in reply.text

@@ -102,3 +102,8 @@ def test_facts_round_trip_through_the_state() -> None:
     again = ConversationState.from_json(state.to_json())
     assert again.user_facts == state.user_facts
     assert again.user_facts.answers("named", "music") and again.user_facts.answers("pet", "animals")
+
+
+@pytest.mark.parametrize("said", ["if i was a nurse i would be exhausted", "i wish i had a dog honestly"])
+def test_a_hypothetical_is_not_about_them(facts, said: str) -> None:
+    assert facts(said) == []
