@@ -107,3 +107,9 @@ def test_facts_round_trip_through_the_state() -> None:
 @pytest.mark.parametrize("said", ["if i was a nurse i would be exhausted", "i wish i had a dog honestly"])
 def test_a_hypothetical_is_not_about_them(facts, said: str) -> None:
     assert facts(said) == []
+
+
+def test_things_joined_by_and_are_all_liked(facts) -> None:
+    found = kinds(facts("i really like the lakers and lebron"))
+    assert found[("likes", "lakers")].topic == found[("likes", "lebron")].topic == "sports"
+    assert {("dislikes", "football"), ("dislikes", "baseball")} <= set(kinds(facts("i don't like football or baseball")))

@@ -30,6 +30,7 @@ CONTENT = Path(__file__).resolve().parents[1] / "content" / "facts.toml"
 KINDS_IN_ORDER = ("favorite", "dislikes", "job", "pet", "family", "likes")  # a dislike is read before a like
 VALUE_GROUPS = ("category", "job", "pet", "family", "fan")
 SHORT_NO_WORDS = 5
+AND = re.compile(r"\s*(?:and|or|and also|and some|plus)\s+")
 HYPOTHETICAL = re.compile(r"\b(?:if|wish|imagine|pretend|suppose)\s+$")
 ANSWER_WORDS = 12  # an answer naming things ("mostly radiohead lately, and some old jazz like coltrane")
 
@@ -71,6 +72,7 @@ class FactReader:
                     if fact is not None:
                         facts.append(fact)
                         taken.append((match.start(), end))
+                        facts += self._and_more(fact, lowered, end, ann, names, listed, topics)
         if state is not None:
             facts += self._answer_facts(ann, state, names, listed, facts, topics)
         return _distinct(facts)
@@ -95,6 +97,18 @@ class FactReader:
         if "fan" in groups:  # "i'm a huge sports fan"
             return Fact("likes", value, topic, named), end
         return Fact(kind, value, topic, named, category), end
+
+    def _and_more(self, fact: Fact, lowered: str, end: int, ann: "Annotations", names: dict[str, str | None],
+                  listed: set[str], topics: "TopicIndex | None") -> list[Fact]:
+        """"i really like the lakers and lebron": the things joined to a liked (or disliked) one."""
+        more: list[Fact] = []
+        while fact.kind in ("likes", "dislikes") and (joined := AND.match(lowered, end)) is not None:
+            value, end = self._thing(lowered, joined.end(), ann, names)
+            if not value:
+                break
+            named = value in names and (value in listed or not _is_keyword(value, topics))
+            more.append(Fact(fact.kind, value, self._topic(value, names, topics, None), named))
+        return more
 
     def _thing(self, lowered: str, start: int, ann: "Annotations", names: dict[str, str | None]) -> tuple[str | None, int]:
         """The thing a frame is about: a known name, else a parsed noun phrase, else the words up to a stop."""
