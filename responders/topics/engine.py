@@ -263,9 +263,13 @@ class TopicResponder(Responder):
     def _names_elsewhere(self, ctx: TurnContext, answering: bool) -> bool:
         """Did the user name things of other topics and none of ours? A short answer to our question
         trusts only the gazetteer (the linker may read "dune part two" as the novel); a longer
-        utterance trusts the linker too ("i love formula 1, verstappen has been dominant")."""
+        utterance trusts the linker too. A longer reply to our question goes elsewhere only when it
+        says how they feel about the thing ("i love formula 1, verstappen has been dominant"), not
+        when it names one in passing ("mostly the stranger things soundtrack honestly")."""
         ann = ctx.annotations
         short = answering and ann.reading.words <= 6
+        if answering and not short and ann.reading.entity_mood is None:
+            return False
         named = [m.topic for m in ann.topic_mentions] if short else ann.named_topics()
         return bool(named) and self.topic not in named
 
