@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 
 from chirpy.bot import Bot
 from chirpy.config import Config
+from chirpy.state import ConversationState
 from chirpy.turn import TurnResult
 
 FAVOURITE_ARTIST = ("Who's an artist or band you could listen to all day?", "Do you have a favorite singer or band?")
@@ -43,12 +44,14 @@ class Talk:
         return result
 
     @property
-    def state(self):
-        return self.bot.store.load_state(self.id)
+    def state(self) -> ConversationState:
+        state = self.bot.store.load_state(self.id)
+        assert state is not None
+        return state
 
 
 @pytest.fixture(params=["linker", "gazetteer"])
-def talk(request: pytest.FixtureRequest, understanding_bot: Bot, plain_bot: Bot):
+def talk(request: pytest.FixtureRequest, understanding_bot: Bot, plain_bot: Bot) -> Callable[..., Talk]:
     """Each behaviour holds with the knowledge linker on (the shipped bot) and with no store at all."""
     bot = understanding_bot if request.param == "linker" else plain_bot
     return lambda user_id=None: Talk(bot, user_id)
