@@ -99,11 +99,6 @@ class Annotations:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    def named_topics(self) -> list[str]:
-        """The topics of the things the user named (linked entities, then gazetteer names), each once."""
-        found = [e.topic for e in self.linked_entities if e.topic] + [m.topic for m in self.topic_mentions]
-        return list(dict.fromkeys(found))
-
 
 # The annotation fields eval reads back from the log, declared beside what writes them.
 TOKENS_FIELD = LogField("annotations", ("tokens",), "chirpy.annotations")

@@ -270,8 +270,15 @@ class TopicResponder(Responder):
         short = answering and ann.reading.words <= 6
         if answering and not short and ann.reading.entity_mood is None:
             return False
-        named = [m.topic for m in ann.topic_mentions] if short else ann.named_topics()
+        named = [m.topic for m in ann.topic_mentions] if short else self._name_topics(ctx)
         return bool(named) and self.topic not in named
+
+    def _name_topics(self, ctx: TurnContext) -> list[str]:
+        """The topics of the names the user said: linked entities and gazetteer names, leaving out a
+        topic word the linker resolved ("rock" → rock music): the topics' keywords route those."""
+        ann = ctx.annotations
+        linked = [e.topic for e in ann.linked_entities if e.topic and not self._is_keyword(ctx, normalise(e.span))]
+        return list(dict.fromkeys([*linked, *(m.topic for m in ann.topic_mentions)]))
 
     def _declines_here(self, ctx: TurnContext) -> bool:
         return any(f.kind == "declined" and f.topic == self.topic for f in ctx.annotations.user_facts)
@@ -439,8 +446,7 @@ class TopicResponder(Responder):
     def _named_here(self, ctx: TurnContext, lowered: str) -> bool:
         """A short utterance naming only things of our topic ("lebron james", "i love radiohead") is
         about it, though no topic word was said."""
-        named = ctx.annotations.named_topics()
-        return named == [self.topic] and len(lowered.split()) <= self.salient_words
+        return self._name_topics(ctx) == [self.topic] and len(lowered.split()) <= self.salient_words
 
     def _already_answered(self, lowered: str, private: dict[str, Any], ann: Any = None) -> Thread | None:
         """Mark threads the user's words already answer as asked (no redundant questions); the first one.
