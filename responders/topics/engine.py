@@ -91,13 +91,17 @@ class TopicResponder(Responder):
             return None
         handoff = (ctx.response.handoff if ctx.response is not None else None) or Handoff()
         private = dict(ctx.private)
+        known = self._known(ctx)
+        if known.declined(self.topic) and not self.script.mentions(normalise(ctx.annotations.text)):
+            # "i'm not into sports": never pushed, resumed, or handed back to (the knowledge responder
+            # after a team's facts) again, unless they ask for it in their own words.
+            return None
         if handoff.requested and self.claims(handoff.requested):
             return self._open(ctx, private, Priority.FORCE_START, [])
         if handoff.avoid and self.claims(handoff.avoid):
             return None
-        known = self._known(ctx)
         if known.declined(self.topic):
-            return None  # "i'm not into sports": never pushed (nor resumed) again unless they ask for it (above)
+            return None  # they named the topic without asking for it
         if self._active(ctx):
             if handoff.leave_topic:
                 return None

@@ -166,3 +166,14 @@ def test_a_show_they_named_opens_tv_without_asking_what_they_watch(talk) -> None
     assert reply.response.responder == "tv" and "breaking bad" in reply.text.lower()
     assert "What's a show you've been enjoying lately?" not in reply.text
     assert "Are you watching any good shows right now?" not in reply.text
+
+
+def test_a_declined_topic_is_not_handed_back_after_talking_about_one_of_its_teams(understanding_bot: Bot) -> None:
+    t = Talk(understanding_bot)
+    t.say("hi im sam")
+    t.say("im not really into sports")
+    for said in ["my brother loves the new england patriots though", "ok", "cool", "sure", "yeah", "ok"]:
+        result = t.say(said)
+        assert result.response.responder != "sports", t.lines
+        assert result.prompt is None or result.prompt.responder != "sports", t.lines
+    assert "sport" in t.say("ok lets talk about sports then").text.lower()  # asked in their own words
