@@ -113,3 +113,11 @@ def test_things_joined_by_and_are_all_liked(facts) -> None:
     found = kinds(facts("i really like the lakers and lebron"))
     assert found[("likes", "lakers")].topic == found[("likes", "lebron")].topic == "sports"
     assert {("dislikes", "football"), ("dislikes", "baseball")} <= set(kinds(facts("i don't like football or baseball")))
+
+
+def test_naming_something_of_a_declined_topic_does_not_lift_the_decline(annotate) -> None:
+    state = ConversationState("facts")
+    state.user_facts.learn([Fact("declined", "sports", "sports")])
+    state.history.append(Utterance("bot", "Is there a part of science you find really fascinating?"))
+    ann = annotate("my brother loves the lakers though", last_bot_text=state.last_bot_text)
+    assert not any(f.topic == "sports" for f in fact_reader().read(ann, state, TOPICS))

@@ -164,8 +164,10 @@ class FactReader:
         if reading.sentiment == "negative" or reading.starts_negative or reading.unsure or reading.words > ANSWER_WORDS:
             return []  # a long statement names things in passing ("japan sold them until 2003"): not likes
         said = {f.value for f in stated}
+        # A name of a topic they declined is not a change of heart ("my brother loves the patriots"):
+        # only their own words ("i do like basketball") lift a decline.
         return [Fact("likes", name, topic, name in listed or not _is_keyword(name, topics))
-                for name, topic in names.items() if topic and name not in said
+                for name, topic in names.items() if topic and name not in said and not state.user_facts.declined(topic)
                 and not any(name in value or value in name for value in said)]
 
     def _topic_asked(self, question: str, current_topic: str | None) -> str | None:
