@@ -19,8 +19,10 @@ $(STAMP): pyproject.toml requirements/spacy-model.txt
 chat: setup
 	$(BIN)/chirpy chat
 
-# The store's tests run on SQLite and on a private PostgreSQL that .ci/with-postgres starts and stops.
+# The store's tests run on SQLite and on a private PostgreSQL that .ci/with-postgres starts and stops; the
+# browser tests (tests/review) drive the OS's Chromium, which .ci/ensure-chromium installs when missing.
 test: setup
+	bash .ci/ensure-chromium
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 bash .ci/with-postgres $(BIN)/python -m pytest
 
 bench: setup

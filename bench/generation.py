@@ -38,7 +38,7 @@ import torch  # noqa: E402
 
 from responders.neural.generation import GenerationSettings, SharedCacheGenerator  # noqa: E402
 from responders.neural.loading import LoadedModel  # noqa: E402
-from responders.neural.precision import Precision, apply_precision, resolve_auto  # noqa: E402
+from responders.neural.precision import Precision, apply_precision, resolve_phases  # noqa: E402
 
 SIZES = {"small": dict(n_layer=12, n_embd=768, n_head=12), "medium": dict(n_layer=24, n_embd=1024, n_head=16)}
 VOCAB, EOS = 50257, 50256
@@ -84,8 +84,12 @@ def measure_machine() -> Machine:
     return Machine(bandwidth, flops)
 
 
-def floor_seconds(model, machine: Machine, precision: str, prefix: int, n: int, new: int) -> float:
-    """Lower bound: prefill compute + per decode step max(weight+KV bytes / bandwidth, compute)."""
+def floor_seconds(model, machine: Machine, precision: str, prefix: int, n: int, new: int,
+                  encoded: int | None = None) -> float:
+    """Lower bound: prefill compute + per decode step max(weight+KV bytes / bandwidth, compute).
+
+    ``encoded``: history tokens actually encoded this turn (default all ``prefix``; fewer when the
+    conversation's earlier encoding is reused), while every step still attends to all ``prefix``."""
     cfg = model.config
     embed = cfg.n_embd * (cfg.vocab_size + cfg.n_positions)
     total = sum(p.numel() for p in model.parameters()) if precision != "int8" else None
@@ -93,7 +97,7 @@ def floor_seconds(model, machine: Machine, precision: str, prefix: int, n: int, 
     head = cfg.vocab_size * cfg.n_embd  # the LM head reads the (tied) embedding matrix every step
     size = {"fp32": 4, "bf16": 2, "int8": 1}[precision]
     kv_bytes = 2 * cfg.n_layer * prefix * cfg.n_embd * (2 if precision == "bf16" else 4)
-    prefill = (2 * prefix * params + 2 * head) / machine.flops[precision]
+    prefill = (2 * (prefix if encoded is None else encoded) * params + 2 * head) / machine.flops[precision]
     step = max(((params + head) * size + kv_bytes) / machine.bandwidth, 2 * n * (params + head) / machine.flops[precision])
     return prefill + (new - 1) * step
 
@@ -170,7 +174,7 @@ def main() -> None:
           f"  (medians; shared machine: absolute times are noisy, ratios are side by side)")
     print(f"measured: read bandwidth {machine.bandwidth / 1e9:.1f} GB/s; matmul "
           + ", ".join(f"{k} {v / 1e9:.0f} GFLOP/s" for k, v in machine.flops.items()))
-    print(f"auto precision on this machine: {resolve_auto().value}")
+    print(f"auto precision on this machine (prefill/decode, GPT-2-medium-sized matmuls): {resolve_phases('auto', 1024)}")
     rng = torch.Generator().manual_seed(0)
     prefix = [EOS] + torch.randint(0, VOCAB - 1, (args.history - 1,), generator=rng).tolist()
 

@@ -82,7 +82,8 @@ def worker(job_path: str, out_path: str) -> None:
                 ann = result.annotations
                 out["turns"].append({"conversation": n, "responder": result.response.responder, "text": result.text,
                                      "user_name": ann.user_name, "said": text, "previous": previous,
-                                     "prompt_responder": result.prompt.responder if result.prompt else None})
+                                     "prompt_responder": result.prompt.responder if result.prompt else None,
+                                     "facts": [[f.kind, f.value, f.topic] for f in getattr(ann, "user_facts", [])]})
                 previous = result.text
                 if result.ended:
                     break
@@ -200,6 +201,17 @@ def main() -> int:
     share = len(dont_know) / max(1, len(questions))
     print(f"user questions answered with an I-don't-know line: {len(dont_know)}/{len(questions)} = {100 * share:.1f}%"
           f"   target ≤ 15%: {'met' if share <= 0.15 else 'MISSED'}")
+    with_facts = [t for t in turns if t.get("facts")]
+    if with_facts:  # listening memory: what the bot learned about the users (issue 13, item 4)
+        by_kind: dict[str, int] = {}
+        for t in with_facts:
+            for kind, _, _ in t["facts"]:
+                by_kind[kind] = by_kind.get(kind, 0) + 1
+        print(f"user facts read in {len(with_facts)}/{len(turns)} turns: "
+              + ", ".join(f"{kind} {count}" for kind, count in sorted(by_kind.items(), key=lambda kv: -kv[1])))
+        for t in with_facts[: args.show]:
+            read = "; ".join(f"{k} {v} ({tp or '-'})" for k, v, tp in t["facts"])
+            print(f"  facts [{read}] from: {t['said'][:80]!r}")
     if args.transcripts:
         with args.transcripts.open("w", encoding="utf-8") as f:
             for t in turns:

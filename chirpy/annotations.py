@@ -21,6 +21,8 @@ from chirpy.text import WORD, CleanText, has_words, latin_share
 from chirpy.understanding import Reading, Understanding, understanding
 from chirpy.understanding.acts import vocabulary as acts_vocabulary
 from chirpy.understanding.acts.classifier import DialogueActClassifier, Segment, default_classifier
+from chirpy.understanding.facts import Fact
+from chirpy.understanding.gazetteer import Gazetteer, TopicMention, gazetteer
 from chirpy.understanding.language.identifier import ENGLISH, UNKNOWN, LanguageIdentifier, default_identifier
 from chirpy.understanding.names.reader import NameContext, NameReader, WordInfo, default_reader
 
@@ -79,6 +81,12 @@ class Annotations:
     offense: dict[str, Any] | None = None
     dissatisfaction: list[str] = field(default_factory=list)
     linked_entities: list[LinkedEntity] = field(default_factory=list)  # best first
+    # Names of a topic's people, teams, bands, shows, places (chirpy/understanding/gazetteer): routes
+    # the conversation where the linker has nothing.
+    topic_mentions: list[TopicMention] = field(default_factory=list)
+    # What the user said about themselves in this utterance (chirpy/understanding/facts), read after
+    # every annotator (it uses the linked entities); the bot adds them to ``ConversationState.user_facts``.
+    user_facts: list[Fact] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -96,6 +104,8 @@ class Annotations:
 TOKENS_FIELD = LogField("annotations", ("tokens",), "chirpy.annotations")
 NOUN_PHRASES_FIELD = LogField("annotations", ("noun_phrases",), "chirpy.annotations")
 IS_EMPTY_FIELD = LogField("annotations", ("is_empty",), "chirpy.annotations")
+USER_FACTS_FIELD = LogField("annotations", ("user_facts",), "chirpy.understanding.facts")
+TOPIC_MENTIONS_FIELD = LogField("annotations", ("topic_mentions",), "chirpy.understanding.gazetteer")
 
 
 class CoreAnnotator:
@@ -104,12 +114,14 @@ class CoreAnnotator:
     def __init__(
         self, nlp: "Language", *, acts: DialogueActClassifier | None = None, names: NameReader | None = None,
         language: LanguageIdentifier | None = None, reader: Understanding | None = None,
+        names_by_topic: Gazetteer | None = None,
     ) -> None:
         self.nlp = nlp
         self.acts = acts or default_classifier()
         self.names = names or default_reader()
         self.language = language or default_identifier()
         self.reader = reader or understanding()
+        self.gazetteer = names_by_topic or gazetteer()
 
     @cached_property
     def _has_parser(self) -> bool:
@@ -144,6 +156,7 @@ class CoreAnnotator:
             context = NameContext(expecting == "name", known_name, bot_used_name)
             ann.user_name, ann.name_source = self.extract_name(clean.text, doc, context)
         ann.reading = self.reader.read(ann)
+        ann.topic_mentions = self.gazetteer.find(clean.text)
         return ann
 
     def _speech_acts(self, ann: Annotations, doc: Any) -> None:

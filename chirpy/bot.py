@@ -34,6 +34,8 @@ from chirpy.store import TurnRecord
 from chirpy.text import clean_user_text
 from chirpy.topics import TopicIndex
 from chirpy.turn import ChosenTurn, TurnResult
+from chirpy.understanding.facts import UserFacts
+from chirpy.understanding.facts.reader import fact_reader
 
 log = logging.getLogger("chirpy.bot")
 
@@ -189,7 +191,9 @@ class Bot:
         state = ConversationState(conversation_id=conversation_id, user_id=user_id, rng_key=rng_key)
         state.arms = assign_arms(self.experiments, state.seed_key, self.seed, overrides)
         if user_id:
-            state.user_name = self.store.user_facts(user_id).get("name")
+            known = self.store.user_facts(user_id)
+            state.user_name = known.get("name")
+            state.user_facts = UserFacts.from_list(known.get("facts"))
         return state
 
     # -- one turn ------------------------------------------------------------------------------
@@ -206,6 +210,10 @@ class Bot:
             except Exception as exc:  # noqa: BLE001 — one failing annotator must not break the turn
                 log.warning("annotator %s failed: %s", name, exc)
                 annotations.extra.setdefault("annotator_errors", {})[name] = f"{type(exc).__name__}: {exc}"
+        try:  # after the annotators: the facts use the linked entities
+            annotations.user_facts = fact_reader().read(annotations, state, self.topics)
+        except Exception as exc:  # noqa: BLE001 — a turn never fails because fact reading did
+            log.warning("reading user facts failed: %s", exc)
 
         responses, runs = self._run_phase("response", list(self.responders), state, annotations, deadline, None)
         response = self._choose(responses, "response") or self._last_resort()
@@ -234,7 +242,11 @@ class Bot:
         self._advance_state(state, annotations, turn, text, is_launch)
         record = self._record(state, turn_index, clean.text if not is_launch else None, text, turn, candidates, runs,
                               annotations, latency_ms)
-        user_facts = {"name": state.user_name} if state.user_id and state.user_name else None
+        user_facts = None
+        if state.user_id and (state.user_name or annotations.user_facts):
+            user_facts = {"name": state.user_name} if state.user_name else {}
+            if annotations.user_facts:  # only when something new was said: most turns rewrite nothing
+                user_facts["facts"] = state.user_facts.to_list()
         turn_id = self.store.save_turn(record, state, channel=channel, seed=self.seed, user_facts=user_facts)
         return TurnResult(
             conversation_id=state.conversation_id, turn_index=turn_index, text=text, ended=state.ended,
@@ -364,6 +376,7 @@ class Bot:
         state.history.append(Utterance("bot", text, turn.response.responder, parts))
         if annotations.user_name:
             state.user_name = annotations.user_name
+        state.user_facts.learn(annotations.user_facts)
         last = turn.prompt or turn.response
         for candidate in (turn.response, turn.prompt):
             if candidate is not None and candidate.state is not None:

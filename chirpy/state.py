@@ -13,6 +13,7 @@ from typing import Any
 
 from chirpy.errors import ChirpyError
 from chirpy.text import normalise_for_comparison
+from chirpy.understanding.facts import UserFacts
 
 STATE_VERSION = 1
 
@@ -39,6 +40,9 @@ class ConversationState:
     topics_covered: list[str] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)  # what the bot talked about (store id, else name), latest last
     expecting: str | None = None  # what the last bot line asked for ("name", ...), read by the annotator
+    # What the user told the bot about themselves (likes, declined topics, job, pets, family), kept
+    # across sessions for the same user id like the name (chirpy/understanding/facts).
+    user_facts: UserFacts = field(default_factory=UserFacts)
     responder_states: dict[str, dict[str, Any]] = field(default_factory=dict)
     ended: bool = False
     end_reason: str | None = None
@@ -99,6 +103,8 @@ class ConversationState:
         if version != STATE_VERSION:
             data = migrate(data, version)
         history = [Utterance(**u) for u in data.pop("history", [])]
+        facts = data.pop("user_facts", None)
+        data["user_facts"] = UserFacts.from_list(facts.get("facts") if isinstance(facts, dict) else None)
         known = {f for f in cls.__dataclass_fields__}
         unknown = set(data) - known
         if unknown:

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from chirpy.turn import TurnResult
+from chirpy.understanding.facts import UserFacts
 
 HELP = "[dim]Type to chat. /debug shows the last turn's candidates, /reset starts over, /quit leaves.[/]"
 
@@ -32,6 +33,20 @@ def debug_table(result: TurnResult) -> Table:
             table.add_row(run.phase, run.responder, "", "[red]![/]", f"[red]{run.status}: {run.error}[/]", "",
                           f"{run.latency_ms:.1f}")
     return table
+
+
+def facts_lines(bot: Any, conversation_id: str, result: TurnResult) -> list[str]:
+    """What the user told the bot: this turn's facts, then everything it knows about them."""
+    lines = []
+    if result.annotations.topic_mentions:
+        lines.append("[dim]names:[/] " + ", ".join(f"{m.span} [dim]({m.topic})[/]" for m in result.annotations.topic_mentions))
+    heard = UserFacts(list(result.annotations.user_facts))
+    if heard:
+        lines.append("[dim]heard:[/] " + "; ".join(heard.describe()))
+    state = bot.store.load_state(conversation_id)
+    if state is not None and state.user_facts:
+        lines.append("[dim]knows:[/] " + "; ".join(state.user_facts.describe()))
+    return lines
 
 
 def run_repl(bot: Any, console: Console | None = None, read: Any = None, *, reproducible: bool = False) -> None:
@@ -71,6 +86,8 @@ def run_repl(bot: Any, console: Console | None = None, read: Any = None, *, repr
                     console.print("[dim]linked:[/] " + ", ".join(
                         f"{e.title} [dim]({e.topic or '-'}, {e.score:.2f}, said {e.span!r})[/]"
                         for e in last.annotations.linked_entities))
+                for line in facts_lines(bot, conversation_id, last):
+                    console.print(line)
                 continue
             if command == "/reset":
                 bot.end(conversation_id, "reset")

@@ -5,7 +5,8 @@ conversation, as sets of lower-cased words. *Exact* repetition: the same words i
 *Near* repetition: word-set Jaccard similarity at or above ``near`` (default 0.8). Parts under
 ``min_words`` words are skipped: back-channels ("I see.") are meant to recur. A *question already
 answered* is a bot question that repeats (exactly or nearly) an earlier bot question that the user
-answered with a non-empty, non-dissatisfied reply. Rates are per part, per responder.
+answered with a non-empty, non-dissatisfied reply. Rates are per part, per responder, with intervals
+clustered by conversation.
 """
 
 from __future__ import annotations
@@ -14,48 +15,48 @@ import re
 from typing import Any
 
 from eval.log import Conversation, Log
-from eval.stats import proportion_se
+from eval.stats import clustered_proportion
 
 WORD = re.compile(r"[a-z0-9']+")
 NEAR = 0.8
 MIN_WORDS = 3
 
 
+ERRORS = ("exact_repetition", "near_repetition", "answered_question")
+
+
 def bot_error_report(log: Log, near: float = NEAR, min_words: int = MIN_WORDS) -> dict[str, Any]:
-    counts: dict[str, dict[str, int]] = {}
+    # responder -> conversation id -> [parts, exact, near, answered]
+    counts: dict[str, dict[str, list[int]]] = {}
     for conversation in log.conversations:
-        for responder, error in _errors(conversation, near, min_words):
-            row = counts.setdefault(responder, {"parts": 0, "exact_repetition": 0, "near_repetition": 0,
-                                                "answered_question": 0})
-            if error is None:
-                row["parts"] += 1
-            else:
-                row[error] += 1
+        for responder, _, error in find_errors(conversation, near, min_words):
+            row = counts.setdefault(responder, {}).setdefault(conversation.id, [0, 0, 0, 0])
+            row[0 if error is None else 1 + ERRORS.index(error)] += 1
     rows = []
-    for responder, row in sorted(counts.items()):
-        n = row["parts"]
-        entry: dict[str, Any] = {"responder": responder, "parts": n}
-        for error in ("exact_repetition", "near_repetition", "answered_question"):
-            entry[error] = row[error]
-            entry[f"{error}_rate"] = row[error] / n if n else None
-            entry[f"{error}_se"] = proportion_se(row[error], n)
+    for responder, per_conversation in sorted(counts.items()):
+        parts = [c[0] for c in per_conversation.values()]
+        entry: dict[str, Any] = {"responder": responder, "parts": sum(parts)}
+        for i, error in enumerate(ERRORS, 1):
+            found = clustered_proportion([c[i] for c in per_conversation.values()], parts)
+            entry[error], entry[f"{error}_rate"], entry[f"{error}_ci"] = found["k"], found["rate"], found["ci"]
         rows.append(entry)
     total = sum(r["parts"] for r in rows)
-    totals = {e: sum(r[e] for r in rows) for e in ("exact_repetition", "near_repetition", "answered_question")}
+    totals = {e: sum(r[e] for r in rows) for e in ERRORS}
     return {"status": "ok", "parts": total, "totals": totals,
             "rates": {e: (k / total if total else None) for e, k in totals.items()},
             "by_responder": rows, "near_threshold": near, "min_words": min_words}
 
 
-def _errors(conversation: Conversation, near: float, min_words: int) -> list[tuple[str, str | None]]:
-    """(responder, None) for every part, plus (responder, error) for each error found."""
+def find_errors(conversation: Conversation, near: float = NEAR,
+                min_words: int = MIN_WORDS) -> list[tuple[str, int, str | None]]:
+    """(responder, turn index, None) for every part, plus (responder, turn index, error) for each error found."""
     answered_after = _answered_turns(conversation)
-    found: list[tuple[str, str | None]] = []
+    found: list[tuple[str, int, str | None]] = []
     said: set[tuple[str, ...]] = set()
     # Earlier parts as (word set, its size, asked as a question that the user then answered).
     earlier: list[tuple[frozenset[str], int, bool]] = []
     for part in conversation.parts:
-        found.append((part.responder, None))
+        found.append((part.responder, part.turn_index, None))
         words = tuple(WORD.findall(part.text.lower()))
         if len(words) < min_words:
             continue
@@ -72,11 +73,11 @@ def _errors(conversation: Conversation, near: float, min_words: int) -> list[tup
                     near_hit = True
                     answered = answered or (part.is_question and prev_answered)
         if exact:
-            found.append((part.responder, "exact_repetition"))
+            found.append((part.responder, part.turn_index, "exact_repetition"))
         elif near_hit:
-            found.append((part.responder, "near_repetition"))
+            found.append((part.responder, part.turn_index, "near_repetition"))
         if answered:
-            found.append((part.responder, "answered_question"))
+            found.append((part.responder, part.turn_index, "answered_question"))
         said.add(words)
         earlier.append((bag, size, part.is_question and part.turn_index in answered_after))
     return found

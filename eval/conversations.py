@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from eval.log import EvalError, Log
-from eval.stats import mean, sem
+from eval.stats import arm_key, bootstrap_mean, compare_samples, mean, pairwise
 
 LENGTH_BUCKETS = ((0, 0), (1, 2), (3, 5), (6, 10), (11, 20), (21, 50), (51, None))
 OPEN = "(still open)"
@@ -88,13 +88,25 @@ def _ratings(log: Log, ratings: dict[str, float]) -> dict[str, Any]:
         for responder in {t.response_responder for t in conversation.turns} | {p.responder for p in conversation.parts}:
             per_responder.setdefault(responder, []).append(rating)
     values = [r for _, r in rated]
+    overall = bootstrap_mean(values)
+    replay = log.replayed > 0
+    by_arm = {}
+    comparisons = {}
+    for experiment, arms in sorted(per_arm.items()):
+        names = sorted(arms, key=arm_key)
+        by_arm[experiment] = [{"arm": a, **_mean_row(arms[a])} for a in names]
+        comparisons[experiment] = pairwise({a: arms[a] for a in names}, compare_samples, replay=replay)
     return {
         "status": "ok",
         "rated": len(rated),
         "unmatched": len(ratings) - len(rated),
-        "mean": mean(values), "se": sem(values),
-        "by_arm": {e: [{"arm": a, "n": len(v), "mean": mean(v), "se": sem(v)} for a, v in sorted(arms.items())]
-                   for e, arms in sorted(per_arm.items())},
-        "by_responder": [{"responder": r, "n": len(v), "mean": mean(v), "se": sem(v)}
-                         for r, v in sorted(per_responder.items())],
+        "mean": overall["mean"], "ci": overall["ci"],
+        "by_arm": by_arm,
+        "comparisons": comparisons,
+        "by_responder": [{"responder": r, **_mean_row(v)} for r, v in sorted(per_responder.items())],
     }
+
+
+def _mean_row(values: list[float]) -> dict[str, Any]:
+    found = bootstrap_mean(values)
+    return {"n": found["n"], "mean": found["mean"], "ci": found["ci"]}

@@ -1,4 +1,5 @@
-"""The report as one self-contained HTML file: tables plus inline SVG charts, no scripts, no network.
+"""The report as one self-contained HTML file: tables plus inline SVG charts (drawn by matplotlib, imported
+only here), no scripts, no network.
 
 Everything (styles, charts) is inside the file, so it opens from an e-mail attachment or an
 air-gapped machine exactly as it does here. The page layout is ``report.html`` next to this file.
@@ -6,7 +7,8 @@ air-gapped machine exactly as it does here. The page layout is ``report.html`` n
 
 from __future__ import annotations
 
-import math
+import io
+import re
 from html import escape
 from pathlib import Path
 from string import Template
@@ -15,9 +17,9 @@ from typing import Any
 from eval.views import BarChart, Histogram, NotLogged, TableBlock, Text, sections
 
 TEMPLATE = Path(__file__).parent / "report.html"
-WIDTH, HEIGHT, MARGIN_LEFT, MARGIN_BOTTOM, MARGIN_TOP = 420, 250, 56, 60, 14
-CHAR_WIDTH = 6.2  # px of an 11px label character, to wrap arm names under their bar
-BAR_COLOUR, ERROR_COLOUR = "#4c78a8", "#1d2330"
+METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
+WIDTH_IN, ROW_IN = 6.0, 0.26  # figure width; height per bar, so 20+ responders stay readable
+BAR_COLOUR, ERROR_COLOUR, MISSING_COLOUR = "#4c78a8", "#1d2330", "#8a6100"
 
 
 def render_html(report: dict[str, Any]) -> str:
@@ -66,80 +68,70 @@ def _figure(block: BarChart | Histogram) -> str:
     return f"<figure><figcaption>{escape(block.title)}</figcaption>{svg}</figure>"
 
 
+def _pyplot() -> Any:
+    """matplotlib, imported on first use (only the HTML report draws), writing text as SVG text."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "chirpy", "font.size": 9,
+                         "axes.spines.top": False, "axes.spines.right": False})
+    return plt
+
+
+def _svg(figure: Any) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    _pyplot().close(figure)
+    text = buffer.getvalue()
+    text = text[text.index("<svg"):]  # inline: no XML declaration or DOCTYPE inside the HTML
+    return METADATA.sub("", text)  # matplotlib's RDF block: creator and format URIs nobody reads
+
+
 def bar_chart(chart: BarChart) -> str:
-    """Vertical bars with ± one standard error whiskers; missing values leave a gap."""
-    tops = [(v or 0.0) + (e or 0.0) for v, e in zip(chart.values, chart.errors)]
-    return _bars(chart.labels, [v or 0.0 for v in chart.values], chart.errors, max(tops, default=0.0), chart.y_label,
-                 gap=0.25, present=[v is not None for v in chart.values], wrap=True)
+    """Horizontal bars, one row per label, top to bottom in the report's order, each with its value written
+    beside it and its 95% interval as a whisker. Names are written whole (the figure grows to fit them);
+    a zero is a labelled 0 at the axis, and missing data says "no data" instead of pretending to be 0."""
+    plt = _pyplot()
+    n = max(1, len(chart.labels))
+    figure, axes = plt.subplots(figsize=(WIDTH_IN, 0.55 + ROW_IN * n))
+    positions = list(range(n))
+    present = [v is not None for v in chart.values]
+    values = [v if v is not None else 0.0 for v in chart.values]
+    axes.barh(positions, values, color=[BAR_COLOUR if p else "none" for p in present], height=0.65)
+    top = max([v for v in values] + [hi for iv in chart.intervals if iv for hi in iv[1:]] + [0.0])
+    for i, (value, interval, here) in enumerate(zip(values, chart.intervals, present)):
+        if not here:
+            axes.text(0, i, "  no data", va="center", ha="left", color=MISSING_COLOUR, style="italic")
+            continue
+        if interval:
+            axes.plot(interval, [i, i], color=ERROR_COLOUR, linewidth=1)
+            axes.plot([interval[0]] * 2, [i - 0.15, i + 0.15], color=ERROR_COLOUR, linewidth=1)
+            axes.plot([interval[1]] * 2, [i - 0.15, i + 0.15], color=ERROR_COLOUR, linewidth=1)
+        right = max(value, interval[1] if interval else value)
+        axes.text(right + top * 0.01, i, f" {_value(value)}", va="center", ha="left", color=ERROR_COLOUR)
+    axes.set_yticks(positions, chart.labels)
+    axes.invert_yaxis()  # the first label on top, as in the tables
+    axes.set_xlim(0, (top or 1.0) * 1.18)
+    axes.set_xlabel(chart.value_label + (" (whiskers: 95% interval)" if any(chart.intervals) else ""))
+    axes.grid(axis="x", color="#e3e6ee")
+    axes.set_axisbelow(True)
+    return _svg(figure)
 
 
 def histogram(chart: Histogram) -> str:
-    labels = [f"{chart.edges[i]:.0f}" for i in range(len(chart.counts))]
-    return _bars(labels, [float(c) for c in chart.counts], [None] * len(chart.counts), float(max(chart.counts, default=0)),
-                 f"turns (x: {chart.x_label}, bin start)", gap=0.05, present=[True] * len(chart.counts), wrap=False)
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(WIDTH_IN, 2.6))
+    if chart.counts:
+        widths = [b - a for a, b in zip(chart.edges, chart.edges[1:])]
+        axes.bar(chart.edges[:-1], chart.counts, width=widths, align="edge", color=BAR_COLOUR, edgecolor="white")
+    else:
+        axes.text(0.5, 0.5, "no data", transform=axes.transAxes, ha="center", color=MISSING_COLOUR, style="italic")
+    axes.set_xlabel(f"{chart.x_label} (the last bin holds everything slower)")
+    axes.set_ylabel("turns")
+    return _svg(figure)
 
 
-def _bars(labels: list[str], values: list[float], errors: list[float | None], top: float, y_label: str, *,
-          gap: float, present: list[bool], wrap: bool) -> str:
-    top = nice_ceiling(top)
-    plot_w, plot_h = WIDTH - MARGIN_LEFT - 10, HEIGHT - MARGIN_BOTTOM - MARGIN_TOP
-    n = max(1, len(values))
-    slot = plot_w / n
-    def y(v: float) -> float:
-        return MARGIN_TOP + plot_h * (1 - v / top)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img">']
-    for i in range(5):  # gridlines and y ticks
-        v = top * i / 4
-        parts.append(f'<line x1="{MARGIN_LEFT}" x2="{WIDTH - 10}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e3e6ee"/>'
-                     f'<text x="{MARGIN_LEFT - 4}" y="{y(v) + 4:.1f}" text-anchor="end">{_tick(v)}</text>')
-    parts.append(f'<text x="12" y="{MARGIN_TOP + plot_h / 2:.0f}" transform="rotate(-90 12 {MARGIN_TOP + plot_h / 2:.0f})" '
-                 f'text-anchor="middle">{escape(y_label)}</text>')
-    every = max(1, len(labels) // 12)  # thin out crowded x labels
-    for i, (label, value, error) in enumerate(zip(labels, values, errors)):
-        x0 = MARGIN_LEFT + i * slot + slot * gap / 2
-        width = slot * (1 - gap)
-        if present[i]:
-            parts.append(f'<rect class="bar" x="{x0:.1f}" y="{y(value):.1f}" width="{width:.1f}" '
-                         f'height="{max(0.0, plot_h - (y(value) - MARGIN_TOP)):.1f}" fill="{BAR_COLOUR}">'
-                         f'<title>{escape(label)}: {value:.4g}{"" if error is None else f" ± {error:.3g}"}</title></rect>')
-        if present[i] and error:
-            cx = x0 + width / 2
-            lo, hi = y(max(0.0, value - error)), y(value + error)
-            parts.append(f'<path class="error-bar" d="M{cx:.1f} {lo:.1f}V{hi:.1f}M{cx - 5:.1f} {lo:.1f}h10M{cx - 5:.1f} {hi:.1f}h10" '
-                         f'stroke="{ERROR_COLOUR}" fill="none"/>')
-        if wrap:  # category names: horizontal, wrapped at "_" and spaces to the bar's width
-            lines = _wrap(label, max(4, int(slot / CHAR_WIDTH)))
-            tspans = "".join(f'<tspan x="{x0 + width / 2:.1f}" dy="{0 if j == 0 else 12}">{escape(line)}</tspan>'
-                             for j, line in enumerate(lines))
-            parts.append(f'<text y="{HEIGHT - MARGIN_BOTTOM + 14}" text-anchor="middle">{tspans}<title>{escape(label)}'
-                         f'</title></text>')
-        elif i % every == 0:  # numbers (histogram bins): slanted, thinned out when crowded
-            lx, ly = x0 + width / 2, HEIGHT - MARGIN_BOTTOM + 12
-            parts.append(f'<text x="{lx:.1f}" y="{ly}" text-anchor="end" transform="rotate(-30 {lx:.1f} {ly})">'
-                         f'{escape(label)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _wrap(label: str, width: int, max_lines: int = 3) -> list[str]:
-    """Greedy word wrap of a label; "avoidance_name_redirect" breaks at its underscores."""
-    lines: list[str] = []
-    for word in label.replace("_", "_ ").split():
-        if lines and len(lines[-1]) + len(word) <= width:
-            lines[-1] += word
-        else:
-            lines.append(word)
-    lines = [line if len(line) <= width else line[: width - 1] + "…" for line in lines]
-    return lines[: max_lines - 1] + ["".join(lines[max_lines - 1:])[: width]] if len(lines) > max_lines else lines
-
-
-def nice_ceiling(value: float) -> float:
-    """The axis top: the next of 1, 2, 2.5, 5 x 10^k at or above the value, so ticks read as round numbers."""
-    if value <= 0:
-        return 1.0
-    scale = 10 ** math.floor(math.log10(value))
-    return next(step * scale for step in (1, 2, 2.5, 5, 10) if step * scale >= value - 1e-12)
-
-
-def _tick(value: float) -> str:
-    return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.3g}"
+def _value(value: float) -> str:
+    return f"{value:.0f}" if abs(value) >= 100 or value == int(value) else f"{value:.3g}"

@@ -3,8 +3,10 @@
 The research's three measures of a user utterance: length in content tokens, distinct noun
 phrases, and negative log-likelihood under a language model (only when the initiative controller
 logged it: ``details.initiative.user_measures.nll``). Plus user turns per conversation. Every
-experiment in the log except the offense one is reported, arm by arm, with pairwise Mann-Whitney
-tests (Bonferroni within each experiment and measure). When the controller logged what the bot did
+experiment in the log except the offense one is reported, arm by arm. The conversation is the unit: each
+measure is averaged over a conversation's user turns first, and arms are compared on those
+per-conversation means (Mann-Whitney, Holm within each experiment and measure; ``eval/stats.py``),
+because a chatty user's thirty turns are one person, not thirty samples. When the controller logged what the bot did
 at the previous turn, measures are also grouped by that move (back-channel, question, statement).
 
 ``controller_summary`` reports, per arm, what the controller itself did (back-channel and question
@@ -23,7 +25,7 @@ from initiative.logfields import RECORD
 from chirpy.store import LogStore, reading
 from eval.log import Log
 from eval.offense import EXPERIMENT as OFFENSE_EXPERIMENT
-from eval.stats import compare_samples, mean, pairwise, sem
+from eval.stats import arm_key, bootstrap_mean, compare_samples, pairwise
 
 MEASURES = ("tokens", "noun_phrases", "nll")
 ALL = "(all conversations)"
@@ -37,38 +39,42 @@ def initiative_report(log: Log, skip: tuple[str, ...] = (OFFENSE_EXPERIMENT,)) -
     report: dict[str, Any] = {
         "status": "ok",
         "nll": "logged" if nll_logged else "not logged",
+        "unit": "conversation: each measure is a conversation's mean over its user turns",
         "experiments": {},
     }
     for experiment in experiments or [ALL]:
         groups: dict[str, dict[str, list[float]]] = {}
         for conversation in log.conversations:
             arm = conversation.arms.get(experiment, "unassigned") if experiment != ALL else ALL
-            group = groups.setdefault(arm, {m: [] for m in (*MEASURES, "turns")})
+            group = groups.setdefault(arm, {m: [] for m in (*MEASURES, "turns", "user_turns")})
             user_turns = conversation.user_turns
             group["turns"].append(float(len(user_turns)))
-            tokens, phrases, nll = group["tokens"], group["noun_phrases"], group["nll"]
-            for turn in user_turns:
-                tokens.append(turn.tokens)
-                phrases.append(turn.noun_phrases)
-                if turn.nll is not None:
-                    nll.append(turn.nll)
-        report["experiments"][experiment] = _summarise(groups)
+            group["user_turns"].append(float(len(user_turns)))
+            if not user_turns:
+                continue
+            group["tokens"].append(fmean(t.tokens for t in user_turns))
+            group["noun_phrases"].append(fmean(t.noun_phrases for t in user_turns))
+            nll = [t.nll for t in user_turns if t.nll is not None]
+            if nll:
+                group["nll"].append(fmean(nll))
+        report["experiments"][experiment] = _summarise(groups, replay=log.replayed > 0)
     report["by_previous_move"] = _by_previous_move(log)
     return report
 
 
-def _summarise(groups: dict[str, dict[str, list[float]]]) -> dict[str, Any]:
-    names = sorted(groups)
+def _summarise(groups: dict[str, dict[str, list[float]]], replay: bool) -> dict[str, Any]:
+    names = sorted(groups, key=arm_key)
     rows = []
     for arm in names:
         g = groups[arm]
-        row: dict[str, Any] = {"arm": arm, "conversations": len(g["turns"]), "user_turns": len(g["tokens"])}
+        row: dict[str, Any] = {"arm": arm, "conversations": len(g["turns"]), "user_turns": int(sum(g["user_turns"]))}
         for name in (*MEASURES, "turns"):
-            row[f"{name}_mean"], row[f"{name}_se"] = mean(g[name]), sem(g[name])
+            found = bootstrap_mean(g[name])
+            row[f"{name}_mean"], row[f"{name}_ci"] = found["mean"], found["ci"]
         rows.append(row)
     comparisons = {
-        name: pairwise({a: groups[a][name] for a in names}, compare_samples)
-        for name in (*MEASURES, "turns") if len(names) > 1
+        name: pairwise({a: groups[a][name] for a in names}, compare_samples, replay=replay)
+        for name in (*MEASURES, "turns") if len(names) > 1 and any(groups[a][name] for a in names)
     }
     return {"arms": rows, "comparisons": comparisons}
 
@@ -156,7 +162,7 @@ def controller_summary(location: str | Path | LogStore, experiment: str = "backc
             _count(summary, record)
     for arm, summary in arms.items():
         summary.conversations = len(conversations[arm])
-    return [arms[a] for a in sorted(arms, key=_arm_order)]
+    return [arms[a] for a in sorted(arms, key=arm_key)]
 
 
 def _count(summary: ArmSummary, record: dict[str, Any]) -> None:
@@ -188,10 +194,3 @@ def _rounded_mean(values: list[float]) -> float | None:
 
 def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
-
-
-def _arm_order(arm: str) -> tuple[int, float, str]:
-    try:
-        return (0, float(arm), arm)
-    except ValueError:
-        return (1, 0.0, arm)

@@ -21,10 +21,14 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from chirpy.annotations import IS_EMPTY_FIELD, NOUN_PHRASES_FIELD, TOKENS_FIELD
 from chirpy.errors import ChirpyError
 from initiative.logfields import MEASURED_NLL, MEASURED_NOUN_PHRASES, MEASURED_TOKENS, RESPONDS_TO
-from chirpy.store import FieldDecoder, LogStore, RunTimes, reading
+from chirpy.store import FieldDecoder, Label, LogStore, RunTimes, reading
 from classifiers.dissatisfaction.logfields import DISSATISFACTION
 from classifiers.offense.logfields import IS_OFFENSIVE
 from responders.offense.logfields import OFFENSE_ACTION, OFFENSE_ARM
+
+
+REPLAY_CHANNEL = "replay"
+"""The channel ``chirpy replay`` logs its conversations under (``chirpy.replay.replay``'s default)."""
 
 
 class EvalError(ChirpyError):
@@ -73,6 +77,8 @@ class Conversation:
     arms: dict[str, str]
     turns: list[Turn] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)
+    channel: str | None = None  # where it came from: "replay" (chirpy replay), "api", "alexa", ...
+    created_at: str | None = None
 
     @property
     def user_turns(self) -> list[Turn]:
@@ -85,6 +91,12 @@ class Log:
     conversations: list[Conversation]
     runs: dict[str, RunTimes]  # by responder; empty when the log has no responder runs
     n_turns: int
+    labels: list[Label] = field(default_factory=list)  # people's judgements (chirpy review)
+
+    @property
+    def replayed(self) -> int:
+        """Conversations made by ``chirpy replay``: recordings that could not react to the bot."""
+        return sum(1 for c in self.conversations if c.channel == REPLAY_CHANNEL)
 
 
 FIELDS = (IS_OFFENSIVE, DISSATISFACTION, TOKENS_FIELD, NOUN_PHRASES_FIELD, IS_EMPTY_FIELD,
@@ -108,15 +120,16 @@ def load_log(location: str | Path | LogStore, progress: Callable[[int], None] | 
             _read_turns(_chunks(pool, reader), conversations, progress)
             _read_parts(parts_future.result(), conversations)
             runs = runs_future.result()
+        labels = reader.labels()
     ordered = [c for c in conversations.values() if c.turns]
-    return Log(reader.display, ordered, runs, n_turns)
+    return Log(reader.display, ordered, runs, n_turns, labels)
 
 
 def _read_conversations(reader: LogStore) -> dict[str, Conversation]:
     arms_cache: dict[str, dict[str, str]] = {}
     result = {}
-    for cid, end_reason, arms in reader.conversation_summaries():
-        result[cid] = Conversation(cid, end_reason, _arms(arms, arms_cache))
+    for cid, end_reason, arms, channel, created_at in reader.conversation_summaries():
+        result[cid] = Conversation(cid, end_reason, _arms(arms, arms_cache), channel=channel, created_at=created_at)
     return result
 
 

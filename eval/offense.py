@@ -5,7 +5,9 @@ user turn; its arm is the strategy the offense handler answered with (else the c
 ``offense_strategy`` arm). It *re-offends* if any later user turn is offensive. **Next** = user
 turns from the bot's response to the next offense (1 = the very next turn), over conversations that
 re-offend. **End** = user turns after the response until the conversation's last logged turn, over
-conversations that do not re-offend.
+conversations that do not re-offend. Each conversation counts once, so these are conversation-level
+figures: Wilson intervals for the rate, bootstrap intervals for the means, Fisher / z and Mann-Whitney
+tests with Holm's correction per metric, none under ``MIN_N`` conversations an arm (``eval/stats.py``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from eval.log import Log
-from eval.stats import compare_proportions, compare_samples, mean, pairwise, proportion_se, sem
+from eval.stats import arm_key, bootstrap_mean, compare_proportions, compare_samples, pairwise, proportion
 
 EXPERIMENT = "offense_strategy"
 
@@ -35,26 +37,28 @@ def offense_report(log: Log, experiment: str = EXPERIMENT) -> dict[str, Any]:
         else:
             group["end"].append(conversation.turns[-1].index - first.index)
     n_offensive = sum(len(g["n"]) for g in arms.values())
+    names = sorted(arms, key=arm_key)
     rows = []
-    for arm in sorted(arms):
+    for arm in names:
         group = arms[arm]
         n, k = len(group["n"]), len(group["next"])
+        reoffense = proportion(k, n)
+        next_turns, end_turns = bootstrap_mean(group["next"]), bootstrap_mean(group["end"])
         rows.append({
-            "arm": arm, "conversations": n, "reoffended": k, "reoffense_rate": k / n,
-            "reoffense_se": proportion_se(k, n),
-            "next_mean": mean(group["next"]), "next_se": sem(group["next"]),
-            "end_mean": mean(group["end"]), "end_se": sem(group["end"]),
+            "arm": arm, "conversations": n, "reoffended": k, "reoffense_rate": reoffense["rate"],
+            "reoffense_ci": reoffense["ci"],
+            "next_mean": next_turns["mean"], "next_ci": next_turns["ci"],
+            "end_mean": end_turns["mean"], "end_ci": end_turns["ci"],
         })
-    by_arm = {r["arm"]: r for r in rows}
+    replay = log.replayed > 0
     return {
         "status": "ok",
         "conversations_with_offense": n_offensive,
         "arms": rows,
         "comparisons": {
-            "reoffense_rate": pairwise(
-                {a: (r["reoffended"], r["conversations"]) for a, r in by_arm.items()},
-                lambda x, y: compare_proportions(x[0], x[1], y[0], y[1])),
-            "next": pairwise({a: arms[a]["next"] for a in sorted(arms)}, compare_samples),
-            "end": pairwise({a: arms[a]["end"] for a in sorted(arms)}, compare_samples),
+            "reoffense_rate": pairwise({r["arm"]: (r["reoffended"], r["conversations"]) for r in rows},
+                                       lambda x, y: compare_proportions(x[0], x[1], y[0], y[1]), replay=replay),
+            "next": pairwise({a: arms[a]["next"] for a in names}, compare_samples, replay=replay),
+            "end": pairwise({a: arms[a]["end"] for a in names}, compare_samples, replay=replay),
         },
     }

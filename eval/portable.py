@@ -5,6 +5,7 @@ Why: a log is tied to one engine and schema version; JSONL moves between machine
 versions, diffs, greps, and feeds other tools. JSON columns are decoded so the file is plain JSON all
 the way down — and a JSON column that does not decode (written by some other tool) stops the export
 with the row named, rather than travelling on as text that breaks eval wherever it lands.
+People's labels (``chirpy review``) travel in a ``labels`` list on their conversation's line.
 Cross-session user facts (the ``users`` table: names) are personal data and are deliberately not
 exported.
 """
@@ -18,6 +19,7 @@ from typing import Any, Callable
 
 from chirpy.jsonl import json_lines
 from chirpy.store import (
+    LABEL_KINDS,
     SCHEMA_VERSION,
     TABLES,
     LogStore,
@@ -68,7 +70,10 @@ def export_line(conversation: StoredConversation) -> dict[str, Any]:
         line["runs"] = [_decode("responder_runs", r, f"responder run {r['id']} of {where}") for r in turn.runs]
         turns.append(line)
     row = _decode("conversations", conversation.row, f"conversation {cid}", keep_id=True)
-    return {"format": FORMAT, "schema_version": SCHEMA_VERSION, **row, "turns": turns}
+    line = {"format": FORMAT, "schema_version": SCHEMA_VERSION, **row, "turns": turns}
+    if conversation.labels:  # people's judgements travel with the conversation they judge
+        line["labels"] = [{k: v for k, v in label.items() if k != "conversation_id"} for label in conversation.labels]
+    return line
 
 
 def _decode(table: str, row: Row, where: str, keep_id: bool = False) -> dict[str, Any]:
@@ -120,14 +125,22 @@ def import_jsonl(source: str | Path, location: str | Path, *, skip_existing: boo
 
 def _stored(item: dict[str, Any]) -> StoredConversation:
     conversation = _encode("conversations",
-                           {k: v for k, v in item.items() if k not in ("format", "schema_version", "turns")})
+                           {k: v for k, v in item.items() if k not in ("format", "schema_version", "turns", "labels")})
     turns = []
     for turn in item["turns"]:
         row = _encode("turns", {k: v for k, v in turn.items() if k not in ("candidates", "runs")})
         row["turn_index"] = int(turn["turn_index"])
         turns.append(StoredTurn(row, [_encode("candidates", c) for c in turn.get("candidates") or []],
                                 [_encode("responder_runs", r) for r in turn.get("runs") or []]))
-    return StoredConversation(conversation, turns)
+    labels = [_label_row(label) for label in item.get("labels") or []]
+    return StoredConversation(conversation, turns, labels)
+
+
+def _label_row(label: dict[str, Any]) -> Row:
+    if not isinstance(label, dict) or label.get("kind") not in LABEL_KINDS or not label.get("value"):
+        raise ValueError(f"a label needs a kind ({', '.join(LABEL_KINDS)}) and a value, got {label!r}")
+    return {"turn_index": int(label["turn_index"]), "kind": label["kind"], "value": str(label["value"]),
+            "annotator": str(label.get("annotator") or "unknown"), "created_at": label.get("created_at")}
 
 
 def _encode(table: str, row: dict[str, Any]) -> Row:

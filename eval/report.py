@@ -16,11 +16,13 @@ from chirpy.store import LogStore
 from eval.bot_errors import bot_error_report
 from eval.conversations import conversation_report
 from eval.dissatisfaction import NEURAL, SCORE_KEY, dissatisfaction_report
+from eval.human_labels import human_label_report
 from eval.initiative import initiative_report
 from eval.latency import latency_report
 from eval.log import Log, load_log
 from eval.offense import EXPERIMENT, offense_report
-
+from eval.power import power_report
+from eval.stats import MIN_N, REPLAY_WARNING, arm_key
 
 
 @dataclass
@@ -34,14 +36,33 @@ def evaluate(log: Log, ratings: dict[str, float] | None = None, settings: EvalSe
     settings = settings or EvalSettings()
     report = {
         "log": log.path,
+        "replay": _replay(log),
         "conversations": conversation_report(log, ratings),
         "offense": offense_report(log, settings.offense_experiment),
         "initiative": initiative_report(log, (settings.offense_experiment,)),
         "dissatisfaction": dissatisfaction_report(log, settings.neural_responder, settings.score_key),
         "bot_errors": bot_error_report(log),
+        "labels": human_label_report(log),
         "latency": latency_report(log),
+        "power": power_report() | {"log_conversations_per_arm": _arm_sizes(log), "min_n": MIN_N},
     }
     return clean(report)
+
+
+def _replay(log: Log) -> dict[str, Any]:
+    """Whether the log's users were recordings (``chirpy replay``): then no arm comparison is significant."""
+    n = log.replayed
+    return {"conversations": n, "share": n / len(log.conversations) if log.conversations else 0.0,
+            "warning": REPLAY_WARNING if n else None}
+
+
+def _arm_sizes(log: Log) -> dict[str, dict[str, int]]:
+    sizes: dict[str, dict[str, int]] = {}
+    for conversation in log.conversations:
+        for experiment, arm in conversation.arms.items():
+            arms = sizes.setdefault(experiment, {})
+            arms[arm] = arms.get(arm, 0) + 1
+    return {e: {a: arms[a] for a in sorted(arms, key=arm_key)} for e, arms in sorted(sizes.items())}
 
 
 def evaluate_path(path: str | Path | LogStore, ratings: dict[str, float] | None = None, settings: EvalSettings | None = None,

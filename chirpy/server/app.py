@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from chirpy.config import Config
 from chirpy.errors import ConfigError
-from chirpy.server import alexa, erasure, json_api  # noqa: F401 — erasure adds its route to json_api
+from chirpy.server import alexa, chat, erasure, json_api  # noqa: F401 — erasure adds its route to json_api
 from chirpy.server.access import describe_api_access
 from chirpy.server.errors import ApiError, error_response
 from chirpy.server.ledger import RequestLedger
@@ -63,6 +63,7 @@ def create_app(
     app.extensions["chirpy"] = services
     app.register_blueprint(alexa.blueprint)
     app.register_blueprint(json_api.blueprint)
+    app.register_blueprint(chat.blueprint)
 
     @app.before_request
     def whole_body() -> None:

@@ -20,7 +20,10 @@ from chirpy.store.errors import LockTimeout, StoreError, StoreUnavailable
 from chirpy.store.fields import LogField
 from chirpy.store.location import LogLocation, parse_location
 from chirpy.store.records import (
+    LABEL_KINDS,
+    WHOLE_CONVERSATION,
     ForgetReport,
+    Label,
     Row,
     RunTimes,
     StoredConversation,
@@ -41,7 +44,8 @@ LogStore = SQLLogStore
 """The contract every log store implements (see ``sql.py``)."""
 
 __all__ = [
-    "SCHEMA_VERSION", "TABLES", "TURN_COLUMNS", "FieldDecoder", "ForgetReport", "LockTimeout", "LogField",
+    "LABEL_KINDS", "SCHEMA_VERSION", "TABLES", "TURN_COLUMNS", "WHOLE_CONVERSATION", "FieldDecoder", "ForgetReport",
+    "Label", "LockTimeout", "LogField",
     "LogLocation", "LogStore", "PostgresStore", "Row", "RunTimes", "SQLiteStore", "StoreError", "StoreHealth",
     "StoreUnavailable", "StoredConversation", "StoredTurn", "TurnRecord", "dumps", "now", "open_log",
     "parse_location", "reading",

@@ -20,6 +20,7 @@ from chirpy.errors import StoreError
 from chirpy.store.schema import (
     CANDIDATES,
     CONVERSATIONS,
+    LABELS,
     META,
     OLDEST_READABLE,
     REQUEST_LEDGER,
@@ -46,6 +47,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "conversations, turns, candidates, responder runs, users, meta",
               _tables(CONVERSATIONS, TURNS, CANDIDATES, RESPONDER_RUNS, USERS, META)),
     Migration(2, "request ledger (Alexa replay protection shared by every host)", _tables(REQUEST_LEDGER)),
+    Migration(3, "labels (people's error and dissatisfaction judgements, chirpy review)", _tables(LABELS)),
 )
 assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1)), "migrations must be numbered 1..N"
 

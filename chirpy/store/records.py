@@ -53,6 +53,31 @@ class StoredConversation:
 
     row: Row
     turns: list[StoredTurn]
+    labels: list[Row] = field(default_factory=list)  # people's labels (``labels`` rows, without ids)
+
+
+LABEL_KINDS = ("bot_error", "dissatisfaction", "reviewed")
+WHOLE_CONVERSATION = -1
+"""The ``turn_index`` of a label about a whole conversation ("reviewed": every turn read)."""
+
+
+@dataclass(frozen=True)
+class Label:
+    """One person's judgement: a bot error type on a bot turn, a dissatisfaction type on a user turn,
+    or ``reviewed`` on a whole conversation (``turn_index`` -1: unlabelled turns in it had none)."""
+
+    conversation_id: str
+    turn_index: int
+    kind: str
+    value: str
+    annotator: str
+    created_at: str = ""
+    id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "conversation_id": self.conversation_id,
+                "turn_index": None if self.turn_index == WHOLE_CONVERSATION else self.turn_index,
+                "kind": self.kind, "value": self.value, "annotator": self.annotator, "created_at": self.created_at}
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from typing import Literal
 Dialect = Literal["sqlite", "postgresql"]
 Kind = Literal["id", "text", "int", "real", "json"]
 
-SCHEMA_VERSION = 2
-OLDEST_READABLE = 1  # readers accept logs from this version up (version 2 only added the request ledger)
+SCHEMA_VERSION = 3
+OLDEST_READABLE = 1  # readers accept logs from this version up (versions 2 and 3 only added tables)
 
 _TYPES: dict[Dialect, dict[Kind, str]] = {
     "sqlite": {"id": "INTEGER PRIMARY KEY", "text": "TEXT", "int": "INTEGER", "real": "REAL", "json": "TEXT"},
@@ -72,7 +72,14 @@ META = Table("meta", {"key": "text", "value": "text"}, primary_key="key")
 REQUEST_LEDGER = Table("request_ledger", {"request_id": "text", "seen_at": "real"}, primary_key="request_id",
                        indexes=(("seen_at",),))
 
+# People's judgements of turns (`chirpy review`): a bot error type on a bot turn, a dissatisfaction type on a
+# user turn, or "reviewed" on a whole conversation (turn_index -1). One person gives one value once.
+LABELS = Table("labels", {
+    "id": "id", "conversation_id": "text", "turn_index": "int", "kind": "text", "value": "text", "annotator": "text",
+    "created_at": "text",
+}, indexes=(("conversation_id", "turn_index"),), unique=(("conversation_id", "turn_index", "kind", "value", "annotator"),))
+
 TABLES: dict[str, Table] = {t.name: t for t in (CONVERSATIONS, TURNS, CANDIDATES, RESPONDER_RUNS, USERS, META,
-                                                 REQUEST_LEDGER)}
-# Where a person's words and facts live: what `chirpy forget` erases (a review app's `labels` too, if present).
+                                                 REQUEST_LEDGER, LABELS)}
+# Where a person's words and facts live: what `chirpy forget` erases (with `labels`, when the log has that table).
 PERSONAL_TABLES = ("conversations", "turns", "candidates", "responder_runs", "users")

@@ -18,6 +18,7 @@ from typing import Any, ContextManager, Iterator, Sequence
 from chirpy.errors import StoreError
 from chirpy.state import STATE_VERSION, ConversationState
 from chirpy.store.fields import LogField
+from chirpy.store.labels import LabelMethods
 from chirpy.store.migrations import Cursor, ensure_schema
 from chirpy.store.records import (
     ForgetReport,
@@ -51,7 +52,7 @@ def _insert_sql(table: str, columns: Sequence[str], suffix: str = "") -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}){suffix}"
 
 
-class SQLLogStore(ABC):
+class SQLLogStore(LabelMethods, ABC):
     dialect: Dialect
     row_lock = ""  # how this engine locks selected rows until commit (SQLite's write transaction already does)
     display: str  # the location as messages show it (no password)
@@ -227,6 +228,8 @@ class SQLLogStore(ABC):
                     for child in rows:
                         values = _known(table, child, drop=tuple(link)) | link
                         cursor.execute(_insert_sql(table, list(values)), tuple(values.values()))
+            if conversation.labels:
+                self._insert_labels(cursor, cid, conversation.labels)
         return True
 
     def forget(self, *, user_id: str | None = None, conversation_id: str | None = None) -> ForgetReport:
@@ -298,9 +301,10 @@ class SQLLogStore(ABC):
     def count_conversations(self) -> int:
         return int(self._rows("SELECT count(*) FROM conversations")[0][0])
 
-    def conversation_summaries(self) -> list[tuple[str, str | None, str | None]]:
-        """``(id, end_reason, arms JSON)`` of every conversation, oldest first."""
-        return self._rows("SELECT id, end_reason, arms FROM conversations ORDER BY created_at, id")
+    def conversation_summaries(self) -> list[tuple[str, str | None, str | None, str | None, str | None]]:
+        """``(id, end_reason, arms JSON, channel, created_at)`` of every conversation, oldest first (the
+        channel says where it came from: ``replay`` for ``chirpy replay``, ``api``, ``alexa``, ...)."""
+        return self._rows("SELECT id, end_reason, arms, channel, created_at FROM conversations ORDER BY created_at, id")
 
     def turn_rows(self, fields: Sequence[LogField], chunk: int = CHUNK) -> Iterator[list[tuple[Any, ...]]]:
         """Every turn ordered by conversation and index: the ``TURN_COLUMNS`` and then, as one JSON text,
@@ -342,7 +346,7 @@ class SQLLogStore(ABC):
                           "WHERE chosen = 1 AND kind = 'response' AND scores IS NOT NULL")
 
     def iter_conversations(self) -> Iterator[StoredConversation]:
-        """Every conversation with all its rows, oldest first (what export writes)."""
+        """Every conversation with all its rows and labels, oldest first (what export writes)."""
         for row in self._dicts("SELECT * FROM conversations ORDER BY created_at, id"):
             cid = row["id"]
             candidates = _by_turn(self._dicts("SELECT * FROM candidates WHERE conversation_id = ? ORDER BY id", (cid,)))
@@ -350,7 +354,9 @@ class SQLLogStore(ABC):
                                         "(SELECT id FROM turns WHERE conversation_id = ?) ORDER BY id", (cid,)))
             turns = [StoredTurn(t, candidates.get(t["id"], []), runs.get(t["id"], []))
                      for t in self._dicts("SELECT * FROM turns WHERE conversation_id = ? ORDER BY turn_index", (cid,))]
-            yield StoredConversation(row, turns)
+            with self.guard("read labels"), self.reading() as cursor:
+                labels = self._label_rows(cursor, cid)
+            yield StoredConversation(row, turns, labels)
 
 
 class FieldDecoder:

@@ -22,10 +22,14 @@ def _fmt(x: float) -> str:
               help="Share of conversations held out for the figures.")
 @click.option("--l2", default=3e-3, show_default=True, type=click.FloatRange(0.0, 10.0),
               help="Weight penalty: raise it for small or noisy logs.")
+@click.option("--labels", "label_source", type=click.Choice(["detector", "human", "both"]), default="detector",
+              show_default=True, help="Who says a user turn is dissatisfied: the detector, the people who reviewed "
+              "conversations in `chirpy review` (reviewed conversations only), or people where they reviewed and "
+              "the detector elsewhere.")
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--dry-run", is_flag=True, help="Train and print figures, but save nothing.")
-def train_dissatisfaction(db: str, out: str, responders: tuple[str, ...], holdout: float, l2: float, seed: int,
-                          dry_run: bool) -> None:
+def train_dissatisfaction(db: str, out: str, responders: tuple[str, ...], holdout: float, l2: float,
+                          label_source: str, seed: int, dry_run: bool) -> None:
     """Label each logged bot turn by the user's next turn, train, compare with likelihood, save."""
     from rich.console import Console
     from rich.table import Table
@@ -35,11 +39,12 @@ def train_dissatisfaction(db: str, out: str, responders: tuple[str, ...], holdou
     from classifiers.dissatisfaction.train import TrainConfig, train_predictor
 
     console = Console()
-    examples = read_examples(db, responders)
+    examples = read_examples(db, responders, labels=label_source)
     predictor, report = train_predictor(examples, TrainConfig(holdout=holdout, l2=l2, seed=seed))
     console.print(
         f"{report.n_train} training / {report.n_test} held-out bot turns from {report.n_conversations} "
-        f"conversations (split by conversation); {report.positive_rate:.1%} of training turns drew dissatisfaction"
+        f"conversations (split by conversation); {report.positive_rate:.1%} of training turns drew dissatisfaction "
+        f"(labels: {label_source})"
     )
     table = Table(title=f"held-out figures (top {report.positive_rate:.1%} of scores flagged as dissatisfied)")
     for column in ("ranker", "turns", "AUC", "precision", "recall"):

@@ -231,7 +231,9 @@ class KnowledgeResponder(Responder):
         """After a fact: alternately a question and the bot's own take (initiative: not always a question)."""
         count = int(private.get("follows", 0))
         private["follows"] = count + 1
-        kind = "question" if count % 2 == 0 else "opinion"
+        # "mostly radiohead lately": never "Do you listen to a lot of Radiohead?" (chirpy/understanding/facts)
+        liked = ctx.state.user_facts.including(ctx.annotations.user_facts).likes(entity.title, str(private.get("said_as") or ""))
+        kind = "question" if count % 2 == 0 and not liked else "opinion"
         slot = f"{kind}_{entity.topic}" if f"{kind}_{entity.topic}" in self.lines else f"{kind}_any"
         return choose(self.lines[slot], slot, ctx, private, **title_fields(entity, private.get("said_as")))
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from responders.neural.precision import Precision, apply_precision
+from responders.neural.precision import PhasePrecision, Precision, prepare_phase_models
 
 
 class ModelLoadError(RuntimeError):
@@ -28,7 +28,14 @@ class LoadedModel:
     model: Any  # transformers.PreTrainedModel (kept Any so importing this module stays light)
     tokenizer: Any
     name: str
-    precision: Precision
+    precision: Precision  # of ``model``, which runs the decode steps
+    prefill_model: Any = None  # a second copy at another precision for the prefill (None: ``model``)
+    prefill_precision: Precision | None = None
+
+    @property
+    def phases(self) -> str:
+        """``int8``, or ``fp32/int8`` for a prefill/decode split."""
+        return str(PhasePrecision(self.prefill_precision or self.precision, self.precision))
 
     @property
     def max_positions(self) -> int:
@@ -68,7 +75,7 @@ def _cached_or_reachable(name: str, timeout: float = 3.0) -> bool:
 def load_model(
     name_or_path: str | os.PathLike[str],
     *,
-    precision: Precision | str = "fp32",
+    precision: PhasePrecision | Precision | str = "fp32",
     allow_download: bool = False,
     threads: int | None = None,
     device: str = "cpu",
@@ -78,7 +85,7 @@ def load_model(
     Raises ``ModelLoadError`` with one readable line on any failure (bad path, not cached, no
     network, not a causal LM, corrupt weights).
     """
-    mode = Precision.parse(precision)  # a bad name is a config error: fail before the slow load
+    mode = PhasePrecision.parse(precision)  # a bad name is a config error: fail before the slow load
     name = str(name_or_path).strip()
     if not name:
         raise ModelLoadError("no neural model configured (set neural.model or --neural-model)")
@@ -114,10 +121,11 @@ def load_model(
     if tokenizer.eos_token_id is None:
         raise ModelLoadError(f"neural model '{name}' has a tokenizer without an end-of-sequence token")
     try:
-        resolved = apply_precision(model, mode, device=device)
+        decode_model, prefill_model, phases = prepare_phase_models(model, mode, device=device)
     except Exception as err:  # noqa: BLE001 - e.g. int8 on a GPU, or an architecture quantization rejects
-        raise ModelLoadError(f"cannot run neural model '{name}' at {mode.value}: {str(err).splitlines()[0]}") from err
-    return LoadedModel(model=model, tokenizer=tokenizer, name=name, precision=resolved)
+        raise ModelLoadError(f"cannot run neural model '{name}' at {mode}: {str(err).splitlines()[0]}") from err
+    return LoadedModel(model=decode_model, tokenizer=tokenizer, name=name, precision=phases.decode,
+                       prefill_model=prefill_model, prefill_precision=phases.prefill if prefill_model is not None else None)
 
 
 def try_load_model(name_or_path: str | None, **kwargs: Any) -> tuple[LoadedModel | None, str | None]:

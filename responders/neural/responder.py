@@ -4,12 +4,12 @@ Flow: its prompt (a scripted personal opener, content/openers.toml) opens a pers
 the next ``max_turns`` turns it answers with sampled GPT-2 candidates that passed the filters,
 best-scored first (scorer named by ``ranker``); on the last turn its line needs a prompt, so a
 scripted topic takes over. Generation starts as soon as the pipeline calls ``respond`` (in parallel
-with the other responders) and stops at the turn deadline, keeping the lines completed so far.
+with the other responders) and stops before the turn deadline, keeping the lines completed so far
+(and lines cut right after a sentence end); how it stopped is logged with every candidate.
 
-Config (``[responders.neural]``, a.k.a. ``neural.*``): model (hub name or local dir; "" = off),
-precision (auto|fp32|bf16|int8), threads, device (cpu|cuda), num_candidates, max_new_tokens, temperature, top_p, top_k,
-history_tokens, ranker, ranker_config, filters, filter_config, max_turns, return_top,
-deadline_margin_s, content.
+Config (``[responders.neural]``): the settings and defaults declared in ``NeuralResponder.defaults``
+(``chirpy config`` prints them merged); backend = "openai" reads base_url, api, api_key_env,
+prompt_prefix and extra_body (remote.py), the local backend model, precision, threads, device.
 """
 
 from __future__ import annotations
@@ -23,50 +23,101 @@ from chirpy.content import load_content
 from chirpy.errors import ComponentUnavailable, ConfigError
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
-from responders.neural.filters import FilterContext, build_filters, first_rejection
+from responders.neural.backend import NeuralBackend, backend_name
+from responders.neural.contract import GenerationSettings, field_defaults
+from responders.neural.filters import DEFAULT_FILTERS, FilterContext, build_filters, first_rejection
+from responders.neural.remote import REMOTE_KEYS, RemoteSettings
 from responders.neural.scoring import make_scorer
 
 log = logging.getLogger("chirpy.neural")
 CONTENT = Path(__file__).parent / "content" / "openers.toml"
-GENERATION_KEYS = ("num_candidates", "max_new_tokens", "temperature", "top_p", "top_k", "history_tokens")
+GENERATION_KEYS = ("num_candidates", "max_new_tokens", "temperature", "top_p", "top_k", "history_tokens",
+                   "history_trim_tokens", "prefix_cache_mb")
 
 
 @responders.register("neural")
 class NeuralResponder(Responder):
+    defaults = {
+        "backend": "local",  # local: the model runs in this process | openai: an OpenAI-compatible server
+        "model": "",  # local: hub name (local cache only when offline) or dir, "" = off; openai: the served name
+        "download": True,  # fetch a hub model not in the local cache (skipped at once when offline)
+        "precision": "auto",  # auto (measured here, per phase) | fp32 | bf16 | int8 | PREFILL/DECODE, e.g. fp32/int8
+        "threads": 0,  # torch threads for the local model; 0 = torch's default
+        "device": "cpu",  # cpu | cuda
+        # Sampling and history (contract.GenerationSettings: the research recipe; history_trim_tokens and
+        # prefix_cache_mb keep a conversation's encoded history reusable across turns).
+        **field_defaults(GenerationSettings, GENERATION_KEYS),
+        "max_turns": 3,  # neural turns after an opener before handing to a scripted topic
+        "return_top": 10,  # candidates offered to selection; the rest are logged as rejected
+        "deadline_margin_s": 0.15,  # generation stops this long before the turn deadline
+        "ranker": "likelihood",  # a scorer in chirpy.registry.scorers (falls back to likelihood if unavailable)
+        "ranker_config": {},
+        "filters": list(DEFAULT_FILTERS),
+        "filter_config": {},  # per-filter options, by filter name
+        "content": "",  # "": content/openers.toml
+        # backend = "openai" (remote.RemoteSettings): the key comes from the variable named by api_key_env.
+        "base_url": "",  # e.g. http://localhost:8000/v1
+        **field_defaults(RemoteSettings, REMOTE_KEYS),
+    }
+
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         super().__init__(config)
         cfg = self.config
-        content = load_content(cfg.get("content", CONTENT), CONTENT.parent)
+        content = load_content(cfg["content"] or CONTENT, CONTENT.parent)
         self.openers: list[dict[str, Any]] = list(content.get("openers", []))
-        self.max_turns = int(cfg.get("max_turns", 3))
-        self.return_top = int(cfg.get("return_top", 10))
-        self.margin = float(cfg.get("deadline_margin_s", 0.15))
+        self.max_turns = int(cfg["max_turns"])
+        self.return_top = int(cfg["return_top"])
+        self.margin = float(cfg["deadline_margin_s"])
         try:
-            self.filters = build_filters(cfg.get("filters"), cfg.get("filter_config", {}))
+            self.filters = build_filters(cfg["filters"], cfg["filter_config"])
         except ValueError as exc:
             raise ConfigError(f"[responders.neural] {exc}") from None
 
-        from responders.neural.generation import GenerationSettings, SharedCacheGenerator
-        from responders.neural.loading import try_load_model
-        from responders.neural.precision import Precision
-
         try:
-            settings = GenerationSettings.from_config({k: cfg[k] for k in GENERATION_KEYS if k in cfg})
-            Precision.parse(cfg.get("precision", "auto"))
+            backend = backend_name(cfg)
+            settings = GenerationSettings.from_config({k: cfg[k] for k in GENERATION_KEYS})
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"[responders.neural] {exc}") from None
-        loaded, problem = try_load_model(str(cfg.get("model", "") or ""), precision=cfg.get("precision", "auto"),
-                                         threads=cfg.get("threads"), device=str(cfg.get("device", "cpu")),
-                                         allow_download=bool(cfg.get("download", True)))
-        if loaded is None:
-            raise ComponentUnavailable(problem or "neural model unavailable")
-        self.generator = SharedCacheGenerator(loaded, settings)
-        self.ranker_name = str(cfg.get("ranker", "likelihood") or "likelihood")
-        self.scorer, notice = make_scorer(self.ranker_name, cfg.get("ranker_config", {}))
+        self.generator: NeuralBackend = (self._remote(cfg, settings) if backend == "openai"
+                                         else self._local(cfg, settings))
+        self.ranker_name = str(cfg["ranker"] or "likelihood")
+        self.scorer, notice = make_scorer(self.ranker_name, cfg["ranker_config"])
         if notice:
             log.warning(notice)
             self.ranker_name = "likelihood"
-        log.info("neural responder ready: %s (%s)", loaded.name, loaded.precision.value)
+        log.info("neural responder ready: %s", self.generator.describe())
+
+    @staticmethod
+    def _local(cfg: dict[str, Any], settings: Any) -> NeuralBackend:
+        from responders.neural.generation import SharedCacheGenerator
+        from responders.neural.loading import try_load_model
+        from responders.neural.precision import PhasePrecision
+
+        try:
+            PhasePrecision.parse(cfg["precision"])
+        except ValueError as exc:
+            raise ConfigError(f"[responders.neural] {exc}") from None
+        loaded, problem = try_load_model(str(cfg["model"] or ""), precision=cfg["precision"],
+                                         threads=int(cfg["threads"]) or None, device=str(cfg["device"]),
+                                         allow_download=bool(cfg["download"]))
+        if loaded is None:
+            raise ComponentUnavailable(problem or "neural model unavailable")
+        return SharedCacheGenerator(loaded, settings)
+
+    @staticmethod
+    def _remote(cfg: dict[str, Any], settings: Any) -> NeuralBackend:
+        from responders.neural.remote import OpenAIBackend
+
+        try:
+            remote = RemoteSettings.from_config(cfg)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"[responders.neural] {exc}") from None
+        return OpenAIBackend(remote, settings)
+
+    def close(self) -> None:
+        close = getattr(self.generator, "close", None)  # tests swap in stub generators without one
+        if callable(close):
+            close()
 
     # -- opening a personal topic ----------------------------------------------------------------
     def prompt(self, ctx: TurnContext) -> Returned:
@@ -93,19 +144,22 @@ class NeuralResponder(Responder):
         user_now = ctx.annotations.text
         history = [u.text for u in ctx.history] + [user_now]
 
-        def should_stop() -> bool:
-            return ctx.cancelled.is_set() or time.monotonic() >= ctx.deadline - self.margin
-
         started = time.monotonic()
-        result = self.generator.generate(history, seed=ctx.rng.randrange(2**31), should_stop=should_stop,
-                                         keep_hidden=bool(getattr(self.scorer, "needs_hidden", False)))
+        result = self.generator.generate(history, seed=ctx.rng.randrange(2**31), should_stop=ctx.cancelled,
+                                         deadline=ctx.deadline - self.margin, cache_key=ctx.conversation_id)
         gen_ms = (time.monotonic() - started) * 1000
+        stop_note = result.stop_note()
+        if result.cancelled:  # a cut is worth a line; a backend that is down already warned once
+            log.log(logging.INFO if result.steps else logging.DEBUG, "neural turn %s/%s: %s",
+                    ctx.conversation_id, ctx.turn_index, stop_note)
         filter_ctx = FilterContext(user_turns=ctx.state.user_utterances() + [user_now], bot_turns=ctx.state.bot_lines())
         seen: dict[str, int] = {}
         survivors, rejected = [], []
         for i, cand in enumerate(result.candidates + result.unfinished):
-            if not cand.finished:
+            if cand.ending == "length":
                 rejected.append((cand, "neural.unfinished: cut off at max_new_tokens"))
+            elif not cand.finished:
+                rejected.append((cand, f"neural.deadline: stopped mid-sentence after {result.steps}/{result.max_steps} tokens"))
             elif cand.text.lower() in seen:
                 rejected.append((cand, f"neural.duplicate: same as sample {seen[cand.text.lower()]}"))
             elif hit := first_rejection(cand.text, filter_ctx, self.filters):
@@ -118,11 +172,13 @@ class NeuralResponder(Responder):
         ranked = sorted(zip(survivors, scores), key=lambda pair: -pair[1])
         topic = private.get("topic")
         common = {"neural_turn": turns, "generation_ms": round(gen_ms, 1), "samples": len(result.candidates)
-                  + len(result.unfinished), "cancelled": result.cancelled}
+                  + len(result.unfinished), "neural_stop": stop_note, "history_tokens": result.prefix_tokens,
+                  "reused_tokens": result.reused_tokens, "prefill_ms": result.prefill_ms}
         out: list[Candidate] = []
         for rank_, (cand, score) in enumerate(ranked):
             c = Candidate(cand.text, Priority.STRONG_CONTINUE, needs_prompt=last, topic=topic, state=state,
-                          user_led=True, scores=self._scores(cand, score), meta=common | {"neural_rank": rank_})
+                          user_led=True, scores=self._scores(cand, score),
+                          meta=common | {"neural_rank": rank_, "neural_ending": cand.ending})
             if rank_ >= self.return_top:
                 c.rejected = f"neural.rank: below the top {self.return_top}"
             out.append(c)

@@ -22,10 +22,9 @@ def next_tokens(
     """``logits`` (rows, vocab) float32 -> chosen token ids (rows,)."""
     if not do_sample:
         return logits.argmax(dim=-1)
-    scaled = logits / max(temperature, 1e-5)
-    k = min(top_k, scaled.shape[-1]) if top_k > 0 else scaled.shape[-1]
-    values, indices = torch.topk(scaled, k, dim=-1)  # sorted descending
-    probs = torch.softmax(values, dim=-1)
+    k = min(top_k, logits.shape[-1]) if top_k > 0 else logits.shape[-1]
+    values, indices = torch.topk(logits, k, dim=-1)  # sorted descending; scaling keeps the order
+    probs = torch.softmax(values / max(temperature, 1e-5), dim=-1)  # so only the k kept values are scaled
     if 0.0 < top_p < 1.0:
         cumulative = probs.cumsum(dim=-1)
         outside = (cumulative - probs) > top_p  # keep the smallest prefix whose mass reaches top_p

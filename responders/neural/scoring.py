@@ -8,10 +8,16 @@ one is trained, the model's own mean token log-likelihood is the baseline. Any s
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from chirpy.registry import scorers
+
+# How a sampled line ended: "stop" = its own newline/EOS; "sentence" = the deadline stopped it right
+# after a sentence end (offered, and logged as such); "length" = max_new_tokens mid-line; "cut" = the
+# deadline (or a cancel) stopped it mid-sentence. Only "stop" and "sentence" lines are offered.
+Ending = Literal["stop", "sentence", "length", "cut"]
+COMPLETE_ENDINGS = frozenset({"stop", "sentence"})
 
 
 @dataclass
@@ -22,8 +28,11 @@ class NeuralCandidate:
     token_ids: list[int]
     sum_logprob: float  # log p(tokens | history) under the untempered model
     num_tokens: int
-    hidden: Any | None = field(default=None, repr=False)  # final-layer hidden state at the last token (1-D tensor)
-    finished: bool = True  # ended on newline/EOS (False: hit max_new_tokens)
+    ending: Ending = "stop"
+
+    @property
+    def finished(self) -> bool:
+        return self.ending in COMPLETE_ENDINGS
 
     @property
     def mean_logprob(self) -> float:
@@ -34,8 +43,6 @@ class NeuralCandidate:
 class CandidateScorer(Protocol):
     """Scores candidates for one history; higher is better. Must return one float per candidate.
 
-    A scorer that reads ``NeuralCandidate.hidden`` sets a class attribute ``needs_hidden = True``;
-    the generator then keeps each candidate's final hidden state (off by default: it costs copies).
     Scorers are created as ``cls(config: dict)`` from ``chirpy.registry.scorers``.
     """
 

@@ -31,6 +31,7 @@ from chirpy.topics import Topic
 from responders.topics.lines import Line, Said, build, choose, fresh, load_slots
 from responders.topics.script import Script, Thread, load_script
 from chirpy.understanding import understanding
+from chirpy.understanding.facts import UserFacts
 
 REACTIONS = Path(__file__).parent / "content" / "reactions.toml"
 # Dissatisfaction types that mean "leave this topic": the user-initiative handlers answer them.
@@ -90,19 +91,27 @@ class TopicResponder(Responder):
             return None
         handoff = (ctx.response.handoff if ctx.response is not None else None) or Handoff()
         private = dict(ctx.private)
+        known = self._known(ctx)
+        if known.declined(self.topic) and not self.script.mentions(normalise(ctx.annotations.text)):
+            # "i'm not into sports": never pushed, resumed, or handed back to (the knowledge responder
+            # after a team's facts) again, unless they ask for it in their own words.
+            return None
         if handoff.requested and self.claims(handoff.requested):
             return self._open(ctx, private, Priority.FORCE_START, [])
         if handoff.avoid and self.claims(handoff.avoid):
             return None
+        if known.declined(self.topic):
+            return None  # they named the topic without asking for it
         if self._active(ctx):
             if handoff.leave_topic:
                 return None
             return self._open(ctx, private, Priority.STRONG_CONTINUE, [self._say(ctx, "resume", private)])
         if self.topic in ctx.state.topics_covered or (handoff.leave_topic and ctx.state.current_topic == self.topic):
             return None
+        closed = [*ctx.state.topics_covered, *known.declined_topics()]
         if self.script.mentions(normalise(ctx.annotations.text)):
             priority = Priority.STRONG_CONTINUE
-        elif (upcoming := ctx.topics.next_to_open(ctx.state.seed_key, ctx.state.topics_covered)) and \
+        elif (upcoming := ctx.topics.next_to_open(ctx.state.seed_key, closed)) and \
                 upcoming.responder == self.name:
             priority = Priority.CAN_START
         else:
@@ -113,16 +122,24 @@ class TopicResponder(Responder):
     def _active(self, ctx: TurnContext) -> bool:
         return ctx.state.current_topic == self.topic and bool(ctx.private.get("open"))
 
-    def _next_thread(self, private: dict[str, Any]) -> int | None:
+    def _next_thread(self, private: dict[str, Any], known: UserFacts | None = None) -> int | None:
         asked = set(private.get("asked", []))
         for i, thread in enumerate(self.script.threads):
-            if thread.id not in asked:
-                return i
+            if thread.id in asked:
+                continue
+            if known and any(known.answers(need, self.topic) for need in thread.known_from):
+                continue  # they told us already ("mostly radiohead lately"): never ask what is known
+            return i
         return None
+
+    @staticmethod
+    def _known(ctx: TurnContext) -> UserFacts:
+        """What the user told us: the conversation's facts plus this utterance's (added after the turn)."""
+        return ctx.state.user_facts.including(ctx.annotations.user_facts)
 
     def _ask(self, ctx: TurnContext, private: dict[str, Any]) -> Said | None:
         """Ask the next thread's question, updating ``private``; None when the script is used up."""
-        index = self._next_thread(private)
+        index = self._next_thread(private, self._known(ctx))
         if index is None:
             return None
         thread = self.script.threads[index]
@@ -146,6 +163,15 @@ class TopicResponder(Responder):
                      handoff=Handoff(leave_topic=True), topic=self.topic, entity=entity, state=private,
                      meta={"reaction": reaction})
 
+    def _decline(self, ctx: TurnContext, private: dict[str, Any]) -> Candidate:
+        """They said they are not into our topic: accept it in one line (the opener's "no", which is
+        about the whole topic: "sports aren't for everyone"), no closing remark about a chat that did
+        not happen, and let another topic's prompt follow."""
+        private["open"] = False
+        opener = next((t for t in self.script.threads if t.exit_on_no), self.script.threads[0])
+        return build([self._react(ctx, opener, "no", private)], Priority.STRONG_CONTINUE, needs_prompt=True,
+                     handoff=Handoff(leave_topic=True), topic=self.topic, state=private, meta={"reaction": "declined"})
+
     # -- while the topic is on -------------------------------------------------------------------
     def _continue(self, ctx: TurnContext) -> Returned:
         ann, reading = ctx.annotations, self.reading
@@ -160,6 +186,13 @@ class TopicResponder(Responder):
             # statement, so react generically and move on to the next thread.
             private["stage"], answering = "opined", False
         entity: str | None = None
+        if ann.user_name:
+            return None  # "my name is priya" answers no topic question: the name handler takes it
+        if self._declines_here(ctx):
+            # "i'm not really into sports": leave at once, gently, and never push the topic again.
+            return self._decline(ctx, private)
+        if self._known(ctx).declined(self.topic):
+            return None  # declined while another responder had the turn: the topic is over
         if ann.reading.asks_back and private.get("last_statement") and answering:
             lead: Said | None = Said(str(private["last_statement"]), False)
             private["stage"] = "opined"  # that was our take: move on to the next question
@@ -219,6 +252,8 @@ class TopicResponder(Responder):
         turn. A short answer to our question stays ours ("the lion king" answers "favorite movie?")."""
         if self.script.mentions(lowered):
             return False
+        if self._names_elsewhere(ctx, answering):
+            return True  # "lebron james" to "which band?": a sports name is never a music answer
         others = ctx.topics.others(self.name)
         if not answering:  # they are not replying to our question: any other topic they name wins
             return any(t.mentions(lowered) for t in others)
@@ -228,6 +263,29 @@ class TopicResponder(Responder):
             phrase = self.reading.answer_phrase(lowered)
             return bool(phrase) and self._is_keyword(ctx, phrase, topics=others)
         return any(t.salient(lowered, strict=True) for t in others)
+
+    def _names_elsewhere(self, ctx: TurnContext, answering: bool) -> bool:
+        """Did the user name things of other topics and none of ours? A short answer to our question
+        trusts only the gazetteer (the linker may read "dune part two" as the novel); a longer
+        utterance trusts the linker too. A longer reply to our question goes elsewhere only when it
+        says how they feel about the thing ("i love formula 1, verstappen has been dominant"), not
+        when it names one in passing ("mostly the stranger things soundtrack honestly")."""
+        ann = ctx.annotations
+        short = answering and ann.reading.words <= 6
+        if answering and not short and ann.reading.entity_mood is None:
+            return False
+        named = [m.topic for m in ann.topic_mentions] if short else self._name_topics(ctx)
+        return bool(named) and self.topic not in named
+
+    def _name_topics(self, ctx: TurnContext) -> list[str]:
+        """The topics of the names the user said: linked entities and gazetteer names, leaving out a
+        topic word the linker resolved ("rock" → rock music): the topics' keywords route those."""
+        ann = ctx.annotations
+        linked = [e.topic for e in ann.linked_entities if e.topic and not self._is_keyword(ctx, normalise(e.span))]
+        return list(dict.fromkeys([*linked, *(m.topic for m in ann.topic_mentions)]))
+
+    def _declines_here(self, ctx: TurnContext) -> bool:
+        return any(f.kind == "declined" and f.topic == self.topic for f in ctx.annotations.user_facts)
 
     def _follow_up(self, ctx: TurnContext, thread: Thread, private: dict[str, Any]) -> Said | None:
         """After reacting: the bot's own opinion once per thread, else the next question."""
@@ -298,6 +356,8 @@ class TopicResponder(Responder):
         ann, reading = ctx.annotations, self.reading
         if any(t.named_answer for t in self.script.threads) and (title := ann.reading.title):
             return title, "title"
+        if (ours := self._our_name(ctx)) is not None:
+            return ours, "entity"  # "formula 1", not the noun phrase "formula"
         things = reading.things(ann, self.script.mentions)
         if things and reading.is_named(things[0], ann):
             return things[0], "entity"
@@ -340,7 +400,9 @@ class TopicResponder(Responder):
         ann, reading = ctx.annotations, self.reading
         lowered = normalise(ann.text)
         asked = self.script.asked_about(lowered)
-        if not asked and not self.salient(lowered):
+        if self._known(ctx).declined(self.topic) and not asked:
+            return None  # "i'm not into sports" names sports: no "Oh, I love talking about sports!"
+        if not asked and not self.salient(lowered) and not self._named_here(ctx, lowered):
             return None
         if ann.reading.bad_news or (ann.reading.feeling or ("",))[0] == "negative":
             return None  # "my cat died": sympathy (the reaction responder), not "Aw, animals!"
@@ -348,7 +410,8 @@ class TopicResponder(Responder):
         if ann.is_question and not asked and not fact:
             return None  # "who won the world cup?": a question we cannot answer, not an invitation
         private = dict(ctx.private)
-        entity = reading.entity(ann, prefer=self.script.mentions)
+        named = self._our_name(ctx)
+        entity = named or reading.entity(ann, prefer=self.script.mentions)
         answered = self._already_answered(lowered, private, ann)
         if asked:
             lead = self._say(ctx, "about_me", private)
@@ -356,7 +419,7 @@ class TopicResponder(Responder):
             fields = {"entity": entity, "Entity": entity[:1].upper() + entity[1:]}
             lead = self._react(ctx, answered, "entity", private, **fields)
         else:
-            lead = self._mention_reaction(ctx, private, entity, fact)
+            lead = self._mention_reaction(ctx, private, entity, fact, named=named is not None)
         if self.topic not in ctx.state.topics_covered:
             opened = self._open(ctx, private, Priority.CAN_START, [lead])
             if opened is not None:
@@ -372,6 +435,23 @@ class TopicResponder(Responder):
     def salient(self, lowered: str, strict: bool = False) -> bool:
         return self.entry.salient(lowered, strict)
 
+    def _our_name(self, ctx: TurnContext) -> str | None:
+        """The first thing the user named that is of our topic: the linker's title ("LeBron James"),
+        else the gazetteer's name, capitalised for speech ("Formula 1")."""
+        ann = ctx.annotations
+        # A topic word the linker resolved ("football" → "Association football") names nothing: skip it.
+        linked = next((e.title for e in ann.linked_entities if e.topic == self.topic
+                       and not self._is_keyword(ctx, normalise(e.span))), None)
+        if linked:
+            return linked
+        listed = next((m.span for m in ann.topic_mentions if m.topic == self.topic), None)
+        return self.reading.title_case(listed) if listed else None
+
+    def _named_here(self, ctx: TurnContext, lowered: str) -> bool:
+        """A short utterance naming only things of our topic ("lebron james", "i love radiohead") is
+        about it, though no topic word was said."""
+        return self._name_topics(ctx) == [self.topic] and len(lowered.split()) <= self.salient_words
+
     def _already_answered(self, lowered: str, private: dict[str, Any], ann: Any = None) -> Thread | None:
         """Mark threads the user's words already answer as asked (no redundant questions); the first one.
         Saying they like a named thing ("i love taylor swift") answers the threads asking for a name."""
@@ -385,11 +465,14 @@ class TopicResponder(Responder):
                 first = first or thread
         return first
 
-    def _mention_reaction(self, ctx: TurnContext, private: dict[str, Any], entity: str | None, fact: bool) -> Said:
+    def _mention_reaction(self, ctx: TurnContext, private: dict[str, Any], entity: str | None, fact: bool,
+                          named: bool = False) -> Said:
         fields = {"entity": entity, "Entity": entity[:1].upper() + entity[1:]} if entity else {}
         if fact:
             return choose(self.shared["fact_entity" if entity else "fact"], "fact", ctx, private, **fields)
         mood = ctx.annotations.reading.entity_mood
         if entity and mood:
             return choose(self.shared[f"entity_{mood}"], f"entity_{mood}", ctx, private, **fields)
+        if entity and named and fresh(self.shared["entity"], ctx, **fields):
+            return choose(self.shared["entity"], "entity", ctx, private, **fields)  # "lebron james": "Ooh, LeBron James."
         return self._say(ctx, "mention", private)

@@ -19,6 +19,7 @@ from responders.topics.lines import Line, parse_lines
 
 SCRIPTS = Path(__file__).parent / "scripts"
 REACTIONS = ("entity", "yes", "no", "other", "opinion")
+KNOWN_FROM = ("named", "likes", "favorite", "job", "pet", "family")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class Thread:
     # recommending that one"), a lowercase "it was dune part two" is read as a title, and the user
     # saying they like a named thing of the topic ("i like taylor swift") answers it.
     named_answer: bool = False
+    # What the user may have told already that answers the thread (chirpy.understanding.facts.UserFacts.answers):
+    # "named", "likes", "favorite" (of this topic), or a fact kind ("pet", "job", "family"). Skipped then.
+    known_from: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,8 +88,11 @@ def _parse(data: dict[str, Any], where: str) -> Script:
             raise ConfigError(f"topic script {where} thread {tid}: every 'ask' line must be a question")
         reactions = {slot: parse_lines(raw[slot], f"{where} thread {tid} {slot}") for slot in REACTIONS if slot in raw}
         answered = words_pattern(raw["answered_by"], f"{where} thread {tid}") if raw.get("answered_by") else None
+        known = raw.get("known_from", [])
+        if not isinstance(known, list) or not all(k in KNOWN_FROM for k in known):
+            raise ConfigError(f"topic script {where} thread {tid}: known_from entries must be among {KNOWN_FROM}")
         threads.append(Thread(tid, ask, reactions, bool(raw.get("exit_on_no", False)), answered,
-                              bool(raw.get("named_answer", False))))
+                              bool(raw.get("named_answer", False)), tuple(known)))
     if not threads:
         raise ConfigError(f"topic script {where}: needs at least one [[threads]]")
     asks_bot = data.get("asks_bot")

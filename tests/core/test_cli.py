@@ -110,3 +110,10 @@ def test_ctrl_c_during_a_turn_ends_the_conversation_cleanly(tmp_path, monkeypatc
     assert ended_reasons(db) == ["user_quit"]
     with sqlite3.connect(db) as conn:  # the interrupted turn left nothing half-written
         assert [r[0] for r in conn.execute("select user_text from turns order by id")] == [None, "hello there"]
+
+
+def test_debug_shows_what_the_user_told_the_bot(tmp_path):
+    result, _ = run_chat(tmp_path, "i'm robin\num i'm not really into sports but i have a dog\n/debug\n/quit\n")
+    assert result.exit_code == 0, result.output
+    assert "heard:" in result.output and "declined sports (sports)" in result.output
+    assert "knows:" in result.output and "pet dog" in result.output

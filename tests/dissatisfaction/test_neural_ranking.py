@@ -24,7 +24,7 @@ SAMPLES = [
 
 
 class StubGenerator:
-    def generate(self, history: Sequence[str], *, seed=None, should_stop=None, keep_hidden=False):
+    def generate(self, history: Sequence[str], *, seed=None, **_: object):
         from responders.neural.generation import GenerationResult
         from responders.neural.scoring import NeuralCandidate
 

@@ -103,14 +103,14 @@ def test_html_report_is_self_contained_with_charts(fixture_log: Path, tmp_path: 
     parser.feed(text)
     tags = parser.tags
     sections = {a.get("id") for t, a in tags if t == "section"}
-    assert sections == {"conversations", "offense", "initiative", "dissatisfaction", "bot_errors", "latency"}
+    assert sections == {"conversations", "offense", "initiative", "dissatisfaction", "bot_errors", "labels", "latency",
+                        "power"}
     assert sum(1 for t, _ in tags if t == "svg") >= 8  # per-arm bars, latency histogram, ...
-    assert any(t == "path" and a.get("class") == "error-bar" for t, a in tags)
-    assert any(t == "rect" and a.get("class") == "bar" for t, a in tags)
+    assert "no data" in text  # arm B never re-offends: its Next bar is missing data, not a zero
     # No network: no scripts, no external stylesheets, images or links.
     assert not any(t in ("script", "link", "img", "iframe") for t, _ in tags)
     assert not any(str(v).startswith(("http:", "https:", "//")) for t, a in tags if t != "svg" for v in a.values())
-    assert "<td>0.667 ± 0.272</td>" in text  # the same figure the terminal shows
+    assert "<td>0.667 [0.208, 0.939]</td>" in text  # the same figure the terminal shows (Wilson interval of 2/3)
 
 
 CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
@@ -130,6 +130,11 @@ def test_html_report_renders_in_headless_chromium(fixture_log: Path, tmp_path: P
 
 # -- export / import -------------------------------------------------------------------------------
 def test_export_import_round_trip_keeps_every_figure(fixture_log: Path, tmp_path: Path) -> None:
+    from chirpy.store import Label, open_log
+
+    with open_log(fixture_log) as store:  # people's labels travel too
+        store.add_label(Label("c2", 3, "dissatisfaction", "clarification", "ana"))
+        store.add_label(Label("c2", -1, "reviewed", "complete", "ana"))
     out, copy = tmp_path / "log.jsonl", tmp_path / "copy.db"
     result = invoke("export", "--db", str(fixture_log), "--jsonl", str(out), "--no-progress")
     assert result.exit_code == 0, result.output
@@ -137,6 +142,7 @@ def test_export_import_round_trip_keeps_every_figure(fixture_log: Path, tmp_path
     assert [line["id"] for line in lines] == ["c1", "c2", "c3", "c4", "c5", "c6"]
     assert lines[0]["turns"][1]["annotations"]["offense"]["is_offensive"] is True  # decoded, not a string
     assert lines[4]["turns"][1]["candidates"][1]["text"] == "Do you have any pets at home?"
+    assert [(lb["turn_index"], lb["value"]) for lb in lines[1]["labels"]] == [(-1, "complete"), (3, "clarification")]
     assert invoke("import", str(out), "--db", str(copy), "--no-progress").exit_code == 0
     again = invoke("import", str(out), "--db", str(copy), "--no-progress")
     assert "6 already there, skipped" in again.output

@@ -6,7 +6,6 @@ B (c4-c6); backchannel arms "0" (c1-c3) and "33" (c4-c6); turn latencies 10, 20,
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pytest
@@ -29,22 +28,40 @@ def test_offense_reoffense_next_and_end(report: dict) -> None:
     # A: c1 offends at 1 and 3 (Next 2), c3 at 1 and 2 (Next 1), c2 once at 2 of 0..5 (End 3).
     assert (a["arm"], a["conversations"], a["reoffended"]) == ("A", 3, 2)
     assert a["reoffense_rate"] == pytest.approx(2 / 3)
-    assert a["reoffense_se"] == pytest.approx(math.sqrt(2 / 3 * 1 / 3 / 3))
+    assert a["reoffense_ci"] == pytest.approx(_wilson(2, 3))
     assert a["next_mean"] == pytest.approx(1.5)
     assert a["end_mean"] == pytest.approx(3.0)
     # B: c4 offends once at 1 of 0..2 (End 1), c6 once at 1 of 0..5 (End 4); nobody re-offends.
     assert (b["arm"], b["conversations"], b["reoffended"], b["reoffense_rate"]) == ("B", 2, 0, 0.0)
+    assert b["reoffense_ci"] == pytest.approx([0.0, 0.6576], abs=1e-4)  # 0 of 2 is not "0 ± 0"
     assert b["next_mean"] is None
     assert b["end_mean"] == pytest.approx(2.5)
 
 
-def test_offense_comparison_uses_fisher_on_small_counts(report: dict) -> None:
+def test_arms_under_the_minimum_are_listed_but_not_tested(report: dict) -> None:
     (comparison,) = report["offense"]["comparisons"]["reoffense_rate"]
+    assert (comparison["a"], comparison["b"], comparison["n_a"], comparison["n_b"]) == ("A", "B", 3, 2)
+    assert comparison["test"] is None and comparison["p"] is None and comparison["significant"] is False
+    assert "fewer than 10 conversations" in comparison["not_tested"]
+
+
+def test_small_counts_use_fisher() -> None:
+    from eval.stats import compare_proportions
+
     # Fisher's exact test on [[2, 1], [0, 2]]: P(2 of 3) = 0.3, the more extreme P(0 of 3) = 0.1.
+    comparison = compare_proportions(2, 3, 0, 2)
     assert comparison["test"] == "fisher"
     assert comparison["p"] == pytest.approx(0.4)
     assert comparison["difference"] == pytest.approx(2 / 3)
-    assert comparison["significant"] is False
+    low, high = comparison["difference_ci"]
+    assert low < 2 / 3 < high and low < 0  # Newcombe's interval: with 3 and 2 conversations it spans zero
+
+
+def _wilson(k: int, n: int) -> list[float]:
+    from scipy.stats import binomtest
+
+    interval = binomtest(k, n).proportion_ci(method="wilson")
+    return [interval.low, interval.high]
 
 
 def test_initiative_means_per_arm(report: dict) -> None:
@@ -52,22 +69,25 @@ def test_initiative_means_per_arm(report: dict) -> None:
     assert initiative["nll"] == "logged"
     assert list(initiative["experiments"]) == ["backchannel"]  # the offense experiment is not an initiative arm
     zero, thirty_three = initiative["experiments"]["backchannel"]["arms"]
+    # The conversation is the unit: each measure is averaged per conversation, then over conversations.
     assert (zero["arm"], zero["conversations"], zero["user_turns"]) == ("0", 3, 11)
-    assert zero["tokens_mean"] == pytest.approx(39 / 11)  # 1+2+3+4 + 5*5 + 2+2; '.' is not a token
-    assert zero["noun_phrases_mean"] == pytest.approx(2 / 11)  # "The cat" = "the cat"
+    assert zero["tokens_mean"] == pytest.approx((10 / 4 + 25 / 5 + 4 / 2) / 3)  # '.' is not a token
+    assert zero["noun_phrases_mean"] == pytest.approx((2 / 4) / 3)  # "The cat" = "the cat"
     assert zero["nll_mean"] is None
     assert zero["turns_mean"] == pytest.approx(11 / 3)
     assert (thirty_three["arm"], thirty_three["user_turns"]) == ("33", 9)
-    assert thirty_three["tokens_mean"] == pytest.approx(29 / 9)  # 6+6 + 1+1 + 3*5
-    assert thirty_three["noun_phrases_mean"] == pytest.approx(1 / 9)
+    assert thirty_three["tokens_mean"] == pytest.approx((12 / 2 + 2 / 2 + 15 / 5) / 3)
+    assert thirty_three["noun_phrases_mean"] == pytest.approx((1 / 2) / 3)
     assert thirty_three["nll_mean"] == pytest.approx(3.0)  # only c4 logged it: 2.0 and 4.0
     assert thirty_three["turns_mean"] == pytest.approx(3.0)
+    low, high = thirty_three["tokens_ci"]
+    assert low < thirty_three["tokens_mean"] < high
     moves = {m["move"]: (m["user_turns"], m["tokens_mean"], m["noun_phrases_mean"], m["nll_mean"])
              for m in initiative["by_previous_move"]["moves"]}
     assert moves == {"backchannel": (1, 6.0, 1.0, 2.0), "question": (1, 6.0, 0.0, 4.0)}  # c4's logged answers
     tokens = initiative["experiments"]["backchannel"]["comparisons"]["tokens"]
-    assert [(c["a"], c["b"], c["test"]) for c in tokens] == [("0", "33", "mann_whitney")]
-    assert 0 <= tokens[0]["p"] <= 1
+    assert [(c["a"], c["b"], c["n_a"], c["n_b"]) for c in tokens] == [("0", "33", 3, 3)]
+    assert tokens[0]["not_tested"] and tokens[0]["significant"] is False
 
 
 def test_dissatisfaction_per_responder_and_type(report: dict) -> None:

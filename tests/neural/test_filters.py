@@ -97,3 +97,29 @@ def test_chain_reports_first_filter_and_rejects_unknown_names():
     assert [f.name for f in build_filters(["advice"])] == ["advice"]
     with pytest.raises(ValueError, match="unknown neural filter"):
         build_filters(["nope"])
+
+
+class CountingTurns(list):
+    """A list of turns that counts how often a filter walks through it."""
+
+    walks = 0
+
+    def __iter__(self):
+        CountingTurns.walks += 1
+        return super().__iter__()
+
+
+def test_conversation_sets_are_built_once_per_turn_not_per_candidate():
+    filters = build_filters(["repetition", "answered_question"])
+    candidates = [f"Is the park number {i} near your home? I think the weather is nice." for i in range(20)]
+
+    def walks(texts: list[str]) -> tuple[int, list]:
+        ctx = FilterContext(user_turns=CountingTurns(CTX.user_turns), bot_turns=CountingTurns(CTX.bot_turns))
+        CountingTurns.walks = 0
+        verdicts = [first_rejection(text, ctx, filters) for text in texts]
+        return CountingTurns.walks, verdicts
+
+    one, _ = walks(candidates[:1])
+    twenty, verdicts = walks(candidates)
+    assert one > 0 and twenty == one  # the 19 other candidates reuse what the first one built
+    assert verdicts == [first_rejection(text, CTX, filters) for text in candidates]  # same answers as before

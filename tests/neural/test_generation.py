@@ -131,3 +131,78 @@ def test_conv1d_swap_is_exact(tiny_dir):
     ids = torch.tensor([[1, 2, 3, 4, 5]])
     with torch.no_grad():
         torch.testing.assert_close(a(ids).logits, b(ids).logits, atol=1e-5, rtol=1e-5)
+
+
+class FakeClock:
+    """Time that moves only when the decoder takes a step (0.1 s each): deadline tests without sleeping."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    perf_counter = monotonic
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from responders.neural import decoders, generation
+
+    fake = FakeClock()
+    monkeypatch.setattr(generation, "time", fake)
+    real_step = decoders.GPT2PrefixDecoder.step
+
+    def slow_step(self, tokens):
+        fake.now += 0.1
+        return real_step(self, tokens)
+
+    monkeypatch.setattr(decoders.GPT2PrefixDecoder, "step", slow_step)
+    return fake
+
+
+def test_deadline_stops_before_it_passes_and_keeps_only_sentence_ends(tiny, clock):
+    gen = SharedCacheGenerator(tiny, GenerationSettings(max_new_tokens=20, temperature=1.0))
+    result = gen.generate(HISTORY, n=16, seed=4, deadline=clock.now + 0.55)
+    assert result.stop == "deadline" and result.cancelled
+    assert result.steps == 6 and clock.now <= 100.55  # 5 steps of 0.1 s fit; a 6th would have ended late
+    sentence = [c for c in result.candidates if c.ending == "sentence"]
+    cut = [c for c in result.unfinished if c.ending == "cut"]
+    assert cut, "most of 16 lines are mid-sentence after 6 tokens"
+    assert all(c.text.rstrip()[-1] not in ".!?" for c in cut)
+    assert all(c.ending in {"stop", "sentence"} for c in result.candidates)
+    assert result.stop_note() == (f"deadline after 6/20 steps: kept {len(sentence)} lines cut at a sentence end, "
+                                  f"{len(cut)} cut mid-sentence dropped")
+
+
+@pytest.mark.parametrize("text, ending", [("that is great.", "sentence"), ('i said "hi!"', "sentence"),
+                                          ("that is great and", "cut"), ("really?", "sentence")])
+def test_a_deadline_cut_line_is_kept_only_at_a_sentence_end(tiny, text, ending):
+    gen = SharedCacheGenerator(tiny, GenerationSettings())
+    ids = tiny.tokenizer.encode(text)
+    cand = gen._candidate(ids, -3.0, done=False, stop="deadline")
+    assert cand.ending == ending and cand.finished == (ending == "sentence")
+    assert gen._candidate(ids, -3.0, done=False, stop="complete").ending == "length"  # max_new_tokens: never kept
+    assert gen._candidate(ids, -3.0, done=False, stop="cancelled").ending == "cut"
+
+
+def test_no_time_left_gives_up_and_says_so(tiny, clock):
+    gen = SharedCacheGenerator(tiny, GenerationSettings(max_new_tokens=20))
+    result = gen.generate(HISTORY, n=4, seed=0, deadline=clock.now - 0.01)
+    assert result.stop == "deadline" and result.steps == 0 and result.candidates == []
+    assert "gave up" in result.stop_note()
+    full = gen.generate(HISTORY, n=4, seed=0, deadline=clock.now + 100)
+    assert full.stop == "complete" and full.stop_note() == "complete"
+
+
+def test_prefix_attention_without_the_fused_kernel_gives_the_same_result(monkeypatch):
+    from responders.neural import decoders
+
+    q, k, v = torch.randn(1, 4, 5, 8), torch.randn(1, 4, 30, 8), torch.randn(1, 4, 30, 8)
+    fused_out, fused_lse = decoders.prefix_attention(q, k, v)
+    monkeypatch.setattr(decoders, "_flash_with_lse", lambda: None)
+    plain_out, plain_lse = decoders.prefix_attention(q, k, v)
+    scores = q[0] @ k[0].transpose(-1, -2)
+    torch.testing.assert_close(plain_out, torch.softmax(scores, -1) @ v[0], atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(fused_out, plain_out, atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(fused_lse, plain_lse, atol=1e-5, rtol=1e-5)

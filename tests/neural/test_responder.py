@@ -26,7 +26,7 @@ class StubGenerator:
         self.calls = 0
         self.histories: list[list[str]] = []
 
-    def generate(self, history: Sequence[str], *, seed=None, should_stop=None, keep_hidden=False):
+    def generate(self, history: Sequence[str], *, seed=None, **_: object):
         self.calls += 1
         self.histories.append(list(history))
         k = self.calls
@@ -122,3 +122,33 @@ def test_deadline_cancels_generation(tmp_path, tiny_dir, bot_config):
         assert run.status == "ok"  # it returned in time rather than being abandoned at the deadline
     finally:
         bot.close()
+
+
+class DeadlineStub:
+    """A turn the deadline cut after 7 of 20 tokens: one line ended, one at a sentence end, one mid-sentence."""
+
+    def generate(self, history: Sequence[str], **_: object) -> GenerationResult:
+        done = NeuralCandidate("Hiking is fun!", [1, 2], -2.0, 3)
+        sentence = NeuralCandidate("A lake sounds lovely.", [1, 2, 3], -1.0, 4, ending="sentence")
+        cut = NeuralCandidate("I would love to see the", [1, 2, 3, 4], -0.5, 4, ending="cut")
+        return GenerationResult([done, sentence], prefix_tokens=40, steps=7, stop="deadline", unfinished=[cut],
+                                max_steps=20)
+
+
+def test_a_deadline_cut_is_logged_with_every_candidate(tmp_path, tiny_dir, bot_config, caplog):
+    bot = Bot(bot_config(tmp_path, model=str(tiny_dir)))
+    bot.responders["neural"].generator = DeadlineStub()
+    try:
+        bot.start("c1")
+        bot.respond("c1", USER[0])
+        with caplog.at_level("INFO", logger="chirpy.neural"):
+            turn = bot.respond("c1", USER[1])
+        rows = {r["text"]: r for r in bot.store.candidates(turn.turn_id) if r["responder"] == "neural"}
+    finally:
+        bot.close()
+    note = "deadline after 7/20 steps: kept 1 lines cut at a sentence end, 1 cut mid-sentence dropped"
+    assert all(json.loads(r["meta"])["neural_stop"] == note for r in rows.values())
+    assert json.loads(rows["A lake sounds lovely."]["meta"])["neural_ending"] == "sentence"
+    assert rows["A lake sounds lovely."]["rejected"] is None
+    assert rows["I would love to see the"]["rejected"] == "neural.deadline: stopped mid-sentence after 7/20 tokens"
+    assert any(note in r.getMessage() for r in caplog.records)

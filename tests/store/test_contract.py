@@ -13,6 +13,7 @@ import pytest
 from chirpy.state import ConversationState
 from chirpy.store import (
     SCHEMA_VERSION,
+    Label,
     LockTimeout,
     StoreError,
     TurnRecord,
@@ -125,6 +126,7 @@ def test_a_version_1_log_is_migrated_by_a_writer_and_read_as_it_is(log_location)
     with open_log(log_location) as store:
         _save(store, "c1", 0)
     raw_sql(log_location, "drop table request_ledger")  # what a version-1 log looks like
+    raw_sql(log_location, "drop table labels")
     raw_sql(log_location, "update meta set value = '1' where key = 'schema_version'")
     with open_log(log_location, read_only=True) as reader:  # readers accept it, and never migrate
         assert reader.count_turns() == 1
@@ -169,8 +171,8 @@ def test_forget_a_user_removes_everything_about_them_and_nothing_else(log_locati
             for index in range(3):
                 state = ConversationState(conversation_id=cid, turn_index=index + 1, user_id=user)
                 store.save_turn(_record(cid, index), state, user_facts={"name": user.title()})
-        raw_sql(log_location, "create table labels (id integer, conversation_id text, label text)")
-        raw_sql(log_location, "insert into labels values (1, 'a1', 'good'), (2, 'b1', 'bad')")
+        store.add_label(Label("a1", 1, "bot_error", "repetition", "ann"))
+        store.add_label(Label("b1", 1, "bot_error", "unclear", "ann"))
 
         report = store.forget(user_id="alice")
         assert report.to_dict() == {"conversations": 2, "turns": 6, "candidates": 6, "responder_runs": 6,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chirpy.annotations import IS_EMPTY_FIELD, NOUN_PHRASES_FIELD, TOKENS_FIELD
+from chirpy.annotations import IS_EMPTY_FIELD, NOUN_PHRASES_FIELD, TOKENS_FIELD, TOPIC_MENTIONS_FIELD, USER_FACTS_FIELD
 from chirpy.bot import Bot
 from chirpy.config import Config
 from initiative import logfields as initiative
@@ -16,7 +16,7 @@ from responders.offense.logfields import OFFENSE_ACTION, OFFENSE_ARM
 
 DECLARED = [TOKENS_FIELD, NOUN_PHRASES_FIELD, IS_EMPTY_FIELD, IS_OFFENSIVE, DISSATISFACTION, OFFENSE_ARM,
             OFFENSE_ACTION, initiative.RECORD, initiative.MEASURED_TOKENS, initiative.MEASURED_NOUN_PHRASES,
-            initiative.RESPONDS_TO]  # MEASURED_NLL needs a language model: checked by the initiative tests
+            initiative.RESPONDS_TO, USER_FACTS_FIELD, TOPIC_MENTIONS_FIELD]  # MEASURED_NLL needs a language model: checked by the initiative tests
 
 
 def test_the_shipped_bot_writes_every_declared_field(tmp_path: Path) -> None:
@@ -35,3 +35,4 @@ def test_the_shipped_bot_writes_every_declared_field(tmp_path: Path) -> None:
             assert values, f"{field.name} (declared by {field.owner}) is never written"
         assert True in [v for _, _, v in reader.field_values(IS_OFFENSIVE)]
         assert any(v for _, _, v in reader.field_values(DISSATISFACTION))
+        assert any(v for _, _, v in reader.field_values(USER_FACTS_FIELD))  # "my dog and my cat": pets

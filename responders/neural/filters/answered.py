@@ -19,6 +19,11 @@ def is_question(text: str) -> bool:
     return "?" in text
 
 
+def questions_in(text: str) -> list[str]:
+    """The sentences of ``text`` that ask something."""
+    return [q for q in re.split(r"(?<=[.!?])\s+", text) if "?" in q]
+
+
 class AnsweredQuestionFilter:
     name = "answered_question"
 
@@ -34,22 +39,31 @@ class AnsweredQuestionFilter:
     def _content(self, text: str) -> set[str]:
         return {w for w in words(text) if w not in self.stopwords}
 
+    def _settled_slots(self, ctx: FilterContext) -> frozenset[str]:
+        """Slots the user answered, or the bot asked about (the user's next turn answered it)."""
+        return frozenset(
+            slot for slot, (asks, answers) in self.slots.items()
+            if any(a.search(turn) for turn in ctx.user_turns for a in answers)
+            or any(p.search(turn) for turn in ctx.bot_turns for p in asks)
+        )
+
+    def _earlier_questions(self, ctx: FilterContext) -> list[set[str]]:
+        """Content words of each earlier bot question (non-empty ones only)."""
+        found = [self._content(" ".join(questions_in(turn))) for turn in ctx.bot_turns if is_question(turn)]
+        return [words_ for words_ in found if words_]
+
     def check(self, text: str, ctx: FilterContext) -> str | None:
         if not is_question(text):
             return None
-        questions = [q for q in re.split(r"(?<=[.!?])\s+", text) if "?" in q]
-        for slot, (asks, answers) in self.slots.items():
-            if any(p.search(q) for q in questions for p in asks):
-                told = any(a.search(turn) for turn in ctx.user_turns for a in answers)
-                # The bot asked this before: the user's next turn answered it ("It was good.").
-                asked = any(p.search(turn) for turn in ctx.bot_turns for p in asks)
-                if told or asked:
-                    return f"asks about {slot}, which the user already answered"
+        questions = questions_in(text)
+        settled = ctx.derived((id(self), "settled"), lambda: self._settled_slots(ctx))
+        for slot, (asks, _) in self.slots.items():
+            if slot in settled and any(p.search(q) for q in questions for p in asks):
+                return f"asks about {slot}, which the user already answered"
         mine = self._content(" ".join(questions))
-        for earlier in ctx.bot_turns:
-            if not is_question(earlier):
-                continue
-            theirs = self._content(" ".join(q for q in re.split(r"(?<=[.!?])\s+", earlier) if "?" in q))
-            if mine and theirs and len(mine & theirs) / len(mine | theirs) >= self.similarity:
+        if not mine:
+            return None
+        for theirs in ctx.derived((id(self), "questions"), lambda: self._earlier_questions(ctx)):
+            if len(mine & theirs) / len(mine | theirs) >= self.similarity:
                 return "asks a question the bot already asked"
         return None

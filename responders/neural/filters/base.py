@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
 
 DATA_DIR = Path(__file__).parent / "data"
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -41,10 +43,21 @@ def compile_patterns(patterns: Sequence[str]) -> list[re.Pattern[str]]:
 
 @dataclass
 class FilterContext:
-    """The conversation before the candidate, oldest first, split by speaker."""
+    """The conversation before the candidate, oldest first, split by speaker.
+
+    One context serves all of a turn's candidates, so what a filter derives from the conversation
+    (n-gram sets, earlier questions) is built once per turn through ``derived`` and reused.
+    """
 
     user_turns: list[str] = field(default_factory=list)
     bot_turns: list[str] = field(default_factory=list)
+    _derived: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def derived(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()`` the first time ``key`` is asked for in this context, the same value after."""
+        if key not in self._derived:
+            self._derived[key] = build()
+        return self._derived[key]
 
     @classmethod
     def from_history(cls, history: Sequence[str]) -> "FilterContext":

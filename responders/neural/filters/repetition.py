@@ -27,16 +27,19 @@ class RepetitionFilter:
         self.user_overlap = float(cfg.get("max_user_overlap", 0.5))
         self.ignore = stopwords()
 
+    def _grams(self, turns: list[str]) -> frozenset[tuple[str, ...]]:
+        return frozenset(g for turn in turns for g in ngrams(words(turn), self.n, self.ignore))
+
     def check(self, text: str, ctx: FilterContext) -> str | None:
         grams = ngrams(words(text), self.n, self.ignore)
         if not grams:
             return None
         if len(set(grams)) < len(grams):
             return "repeats itself"
-        bot_grams = {g for turn in ctx.bot_turns for g in ngrams(words(turn), self.n, self.ignore)}
+        bot_grams = ctx.derived((id(self), "bot"), lambda: self._grams(ctx.bot_turns))
         if repeated := next((g for g in grams if g in bot_grams), None):
             return f"repeats earlier bot words '{' '.join(repeated)}'"
-        user_grams = {g for turn in ctx.user_turns for g in ngrams(words(turn), self.n, self.ignore)}
+        user_grams = ctx.derived((id(self), "user"), lambda: self._grams(ctx.user_turns))
         share = sum(g in user_grams for g in grams) / len(grams)
         if share > self.user_overlap:
             return f"parrots the user ({share:.0%} of its {self.n}-grams)"

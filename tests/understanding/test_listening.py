@@ -1,0 +1,179 @@
+"""The bot listens (issue 13): what the user names goes to its topic, a script's question is
+answered only by text that answers it, and what the user told it is never asked again nor pushed on
+them, within a conversation and in the next one for the same user id."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from chirpy.bot import Bot
+from chirpy.config import Config
+from chirpy.state import ConversationState
+from chirpy.turn import TurnResult
+
+FAVOURITE_ARTIST = ("Who's an artist or band you could listen to all day?", "Do you have a favorite singer or band?")
+_ids = itertools.count()
+
+
+def no_linker_config(db: Path | str) -> Config:
+    """The shipped bot without the knowledge store: only the gazetteer says what a name is about."""
+    order = [n for n in Config.from_dict({}).responder_order if n not in ("neural", "knowledge", "offense")]
+    return Config.from_dict({"bot": {"db": str(db), "seed": 0}, "responders": {"order": order},
+                             "pipeline": {"annotators": [], "shapers": []}})
+
+
+@pytest.fixture(scope="module")
+def plain_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    bot = Bot(no_linker_config(tmp_path_factory.mktemp("listening") / "log.db"))
+    yield bot
+    bot.close()
+
+
+class Talk:
+    def __init__(self, bot: Bot, user_id: str | None = None) -> None:
+        self.bot, self.user_id, self.id = bot, user_id, f"listening-{next(_ids)}"
+        self.lines = [bot.start(self.id, user_id=user_id).text]
+
+    def say(self, text: str) -> TurnResult:
+        result = self.bot.respond(self.id, text, user_id=self.user_id)
+        self.lines.append(result.text)
+        return result
+
+    @property
+    def state(self) -> ConversationState:
+        state = self.bot.store.load_state(self.id)
+        assert state is not None
+        return state
+
+
+@pytest.fixture(params=["linker", "gazetteer"])
+def talk(request: pytest.FixtureRequest, understanding_bot: Bot, plain_bot: Bot) -> Callable[..., Talk]:
+    """Each behaviour holds with the knowledge linker on (the shipped bot) and with no store at all."""
+    bot = understanding_bot if request.param == "linker" else plain_bot
+    return lambda user_id=None: Talk(bot, user_id)
+
+
+def test_a_name_is_never_the_answer_to_a_topic_question(talk) -> None:
+    t = talk()
+    t.say("hi im priya")
+    asked = t.say("lets talk about food")
+    assert "food" in asked.text.lower() and asked.text.endswith("?")
+    reply = t.say("my name is priya")  # said again: the name handler has nothing to correct
+    assert reply.response.responder != "food"
+    assert "priya!" not in reply.text.lower() and "pick pizza" not in reply.text
+
+
+def test_another_topics_name_is_never_taken_as_the_answer(talk) -> None:
+    t = talk()
+    t.say("hi im sam")
+    t.say("lets talk about movies")
+    reply = t.say("i love formula 1 verstappen has been dominant")
+    assert "formula. nice" not in reply.text.lower() and reply.response.responder != "movies"
+    assert t.state.user_facts.answers("likes", "sports")
+
+
+def test_a_sports_star_goes_to_sports_never_music(talk) -> None:
+    t = talk()
+    t.say("hi im sam")
+    t.say("lets talk about music")
+    reply = t.say("lebron james")
+    assert reply.response.responder != "music"
+    assert "music" not in reply.text.lower()
+
+
+def test_a_band_goes_to_music(plain_bot: Bot) -> None:
+    t = Talk(plain_bot)
+    t.say("hi im sam")
+    reply = t.say("um radiohead mostly")
+    assert reply.response.responder == "music" or (reply.prompt and reply.prompt.responder == "music")
+
+
+def test_what_they_listen_to_is_never_asked_again(talk) -> None:
+    t = talk()
+    t.say("hi im sam")
+    asked = t.say("lets talk about music")
+    assert asked.text.endswith("?") and not any(q in asked.text for q in FAVOURITE_ARTIST)
+    t.say("mostly radiohead lately and some old jazz like coltrane")
+    for said in ["yeah", "cool", "ok", "sure", "yeah i guess", "mhm"]:
+        t.say(said)
+    assert not any(q in line for line in t.lines[3:] for q in FAVOURITE_ARTIST), t.lines
+    assert not any("listen to a lot of radiohead" in line.lower() for line in t.lines), t.lines  # the knowledge line
+
+
+def test_a_declined_topic_is_never_pushed(talk) -> None:
+    t = talk()
+    t.say("hi im sam")
+    t.say("lets talk about music")
+    reply = t.say("um honestly i'm not really into sports")
+    assert "love talking about sports" not in reply.text.lower()
+    for said in ["ok", "sure", "yeah", "no", "cool", "i dunno", "ok", "yeah", "sure", "hmm", "ok", "cool"]:
+        result = t.say(said)
+        if result.ended:
+            break
+        assert "sports" not in result.text.lower() and result.response.topic != "sports", t.lines
+        assert result.prompt is None or result.prompt.topic != "sports", t.lines
+    assert t.state.user_facts.declined("sports")
+
+
+def test_saying_no_to_the_topic_question_leaves_it_for_good(talk) -> None:
+    t = talk()
+    t.say("hi im sam")
+    asked = t.say("lets talk about sports")
+    assert asked.prompt is not None and asked.prompt.responder == "sports"
+    reply = t.say("nah im not into sports")
+    assert reply.prompt is not None and reply.prompt.topic != "sports"
+    assert "nice" not in reply.text.lower().split(".")[0]
+    asked_again = t.say("ok lets talk about sports then")  # they may still ask for it themselves
+    assert "sport" in asked_again.text.lower()
+
+
+def test_facts_are_kept_for_the_same_user(understanding_bot: Bot) -> None:
+    first = Talk(understanding_bot, user_id="listening-user")
+    first.say("hi im sam")
+    first.say("well i'm not really into sports and i have a dog named miso")
+    first.bot.end(first.id, "user_quit")
+    second = Talk(understanding_bot, user_id="listening-user")
+    known = second.state.user_facts
+    assert known.declined("sports") and known.answers("pet", "animals")
+    for said in ["ok", "sure", "yeah", "cool", "ok", "yeah", "hmm", "sure"]:
+        result = second.say(said)
+        assert "sports" not in result.text.lower() and "Do you have any pets" not in result.text
+    stranger = Talk(understanding_bot, user_id="someone-else")
+    assert not stranger.state.user_facts
+
+
+def test_facts_are_kept_for_the_same_user_on_postgresql(postgres_url: str) -> None:
+    bot = Bot(no_linker_config(postgres_url))
+    try:
+        first = Talk(bot, user_id="pg-user")
+        first.say("hi im sam")
+        first.say("my favorite band is radiohead and i'm not into sports")
+        second = Talk(bot, user_id="pg-user")
+        known = second.state.user_facts
+        assert known.declined("sports") and known.answers("named", "music")
+    finally:
+        bot.close()
+
+
+def test_a_show_they_named_opens_tv_without_asking_what_they_watch(talk) -> None:
+    t = talk()
+    t.say("hi im sam")
+    reply = t.say("um ive been watching breaking bad")
+    assert reply.response.responder == "tv" and "breaking bad" in reply.text.lower()
+    assert "What's a show you've been enjoying lately?" not in reply.text
+    assert "Are you watching any good shows right now?" not in reply.text
+
+
+def test_a_declined_topic_is_not_handed_back_after_talking_about_one_of_its_teams(understanding_bot: Bot) -> None:
+    t = Talk(understanding_bot)
+    t.say("hi im sam")
+    t.say("im not really into sports")
+    for said in ["my brother loves the new england patriots though", "ok", "cool", "sure", "yeah", "ok"]:
+        result = t.say(said)
+        assert result.response.responder != "sports", t.lines
+        assert result.prompt is None or result.prompt.responder != "sports", t.lines
+    assert "sport" in t.say("ok lets talk about sports then").text.lower()  # asked in their own words
