@@ -1,7 +1,7 @@
 """How well the bot understands real users (issue 13), on Topical-Chat made speech-like.
 
     python bench/understanding_eval.py [--data ../shared/data/topical_chat] [--code PATH]
-        [--replay held_out|all|none] [--side agent_1|agent_2]
+        [--replay held_out|tuning|all|none] [--side agent_1|agent_2] [--no-acts] [--transcripts PATH]
 
 Conversations are split by a fixed hash of their id (``chirpy.understanding.acts.data``); the
 held-out fifth informs no weight, threshold or word list. Printed:
@@ -11,6 +11,11 @@ held-out fifth informs no weight, threshold or word list. Printed:
 2. A replay of conversations through the real ``Bot`` (scripted responders, a temporary log): names
    taken (nobody introduces themselves in Topical-Chat: the target is 0), the share of user questions
    answered with an "I don't know"-type line (target ≤ 15%), and the fallback share (target ≤ 12%).
+
+``--replay tuning`` replays as many conversations as are held out, drawn evenly from the rest: the
+set to tune answers on. ``--transcripts PATH`` writes every replayed turn (what the user said, the
+bot's previous line and its answer, the responder, whether it was a question and an I-don't-know
+line) as JSON lines, to read the bot's answers to real users. ``--no-acts`` skips part 1.
 
 ``--code PATH`` runs the bot and its annotator from another checkout (e.g. ``/work/main`` for the
 "before" figures) while the labels stay this checkout's: the bot side runs in a child process with
@@ -71,13 +76,15 @@ def worker(job_path: str, out_path: str) -> None:
         out["timing"] = {"spacy_ms": spacy_ms, "annotate_ms": 1000 * (time.perf_counter() - started) / max(1, len(sample))}
         for n, conversation in enumerate(job["conversations"]):
             cid = f"eval-{n}"
-            bot.start(cid)
+            previous = bot.start(cid).text
             for text in conversation:
                 result = bot.respond(cid, text)
                 ann = result.annotations
                 out["turns"].append({"conversation": n, "responder": result.response.responder, "text": result.text,
-                                     "user_name": ann.user_name, "said": text,
+                                     "user_name": ann.user_name, "said": text, "previous": previous,
+                                     "prompt_responder": result.prompt.responder if result.prompt else None,
                                      "facts": [[f.kind, f.value, f.topic] for f in getattr(ann, "user_facts", [])]})
+                previous = result.text
                 if result.ended:
                     break
         bot.close()
@@ -94,56 +101,10 @@ def _acts_of(ann: Any) -> list[str]:
 
 
 # -- the measuring side (this checkout) -----------------------------------------------------------
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--code", type=Path, default=ROOT, help="checkout whose bot is measured (default: this one)")
-    parser.add_argument("--replay", choices=("held_out", "all", "none"), default="held_out",
-                        help="conversations replayed through the bot")
-    parser.add_argument("--side", choices=("agent_1", "agent_2"), default="agent_1", help="who plays the user")
-    parser.add_argument("--show", type=int, default=8, help="examples of names taken and I-don't-know answers to print")
-    parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.worker:
-        worker(*args.worker)
-        return 0
-
-    sys.path.insert(0, str(ROOT))
-    from chirpy.errors import ChirpyError
-    from chirpy.understanding.acts.data import is_held_out, read_topical_chat
+def print_acts(out: dict[str, Any], held_out: list[Any], messages: list[Any], gold: list[Any], strict: list[Any]) -> None:
     from chirpy.understanding.acts.metrics import QUESTION, act_table, format_table
-    from chirpy.understanding.acts.rules import ActRules
-    from chirpy.understanding.acts.speech import speech_form
-    from chirpy.understanding.acts.vocabulary import QUESTION_ACTS
-    from chirpy.understanding.acts.weak_labels import weak_label
-
-    try:
-        conversations = [c for c in read_topical_chat(args.data) if c]
-    except ChirpyError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    rules = ActRules.load()
-    held_out = [c for c in conversations if is_held_out(c[0].conversation_id)]
-    messages = [m for c in held_out for m in c if speech_form(m.text)]
-    gold = [weak_label(m.text, rules).utterance_acts for m in messages]  # type: ignore[union-attr]
-    strict = [weak_label(m.text, rules, strict=True).utterance_acts for m in messages]  # type: ignore[union-attr]
-    replayed = {"held_out": held_out, "all": conversations, "none": []}[args.replay]
-    user_sides = [[m for m in c if m.agent == args.side and speech_form(m.text)] for c in replayed]
-    job = {"utterances": [speech_form(m.text) for m in messages],
-           "conversations": [[speech_form(m.text) for m in side] for side in user_sides]}
-
-    with tempfile.TemporaryDirectory() as tmp:
-        job_path, out_path = Path(tmp) / "job.json", Path(tmp) / "out.json"
-        job_path.write_text(json.dumps(job), encoding="utf-8")
-        env = {**os.environ, "PYTHONPATH": str(args.code.resolve()), "HF_HUB_OFFLINE": "1"}
-        started = time.perf_counter()
-        subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", str(job_path), str(out_path)],
-                       cwd=str(args.code.resolve()), env=env, check=True)
-        elapsed = time.perf_counter() - started
-        out = json.loads(out_path.read_text(encoding="utf-8"))
 
     predicted = [set(a) for a in out["acts"]]
-    print(f"code: {args.code.resolve()}   data: {args.data}   ran in {elapsed:.0f} s")
     print(f"\n== dialogue acts: {len(held_out)} held-out conversations, {len(messages)} messages, speech-like "
           f"(annotator {out['annotate_ms']:.1f} ms per message, spaCy included)")
     table = act_table(gold, predicted)
@@ -159,6 +120,63 @@ def main() -> int:
     print(f"  against '?'-only labels (a typed question without its '?' counts as a statement): "
           f"F1 {s.f1:.3f} (P {s.precision:.3f}, R {s.recall:.3f})")
 
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--code", type=Path, default=ROOT, help="checkout whose bot is measured (default: this one)")
+    parser.add_argument("--replay", choices=("held_out", "tuning", "all", "none"), default="held_out",
+                        help="conversations replayed through the bot")
+    parser.add_argument("--side", choices=("agent_1", "agent_2"), default="agent_1", help="who plays the user")
+    parser.add_argument("--show", type=int, default=8, help="examples of names taken and I-don't-know answers to print")
+    parser.add_argument("--no-acts", action="store_true", help="skip the dialogue-act table (replay only)")
+    parser.add_argument("--transcripts", type=Path, help="write the replayed turns here as JSON lines")
+    parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(*args.worker)
+        return 0
+
+    sys.path.insert(0, str(ROOT))
+    from chirpy.errors import ChirpyError
+    from chirpy.understanding.acts.data import is_held_out, read_topical_chat
+    from chirpy.understanding.acts.rules import ActRules
+    from chirpy.understanding.acts.speech import speech_form
+    from chirpy.understanding.acts.vocabulary import QUESTION_ACTS
+    from chirpy.understanding.acts.weak_labels import weak_label
+
+    try:
+        conversations = [c for c in read_topical_chat(args.data) if c]
+    except ChirpyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    rules = ActRules.load()
+    held_out = [c for c in conversations if is_held_out(c[0].conversation_id)]
+    messages = [m for c in held_out for m in c if speech_form(m.text)]
+    gold = [weak_label(m.text, rules).utterance_acts for m in messages]  # type: ignore[union-attr]
+    strict = [weak_label(m.text, rules, strict=True).utterance_acts for m in messages]  # type: ignore[union-attr]
+    if args.no_acts:
+        messages, gold, strict = [], [], []
+    rest = [c for c in conversations if not is_held_out(c[0].conversation_id)]
+    tuning = rest[:: max(1, len(rest) // max(1, len(held_out)))][: len(held_out)]
+    replayed = {"held_out": held_out, "tuning": tuning, "all": conversations, "none": []}[args.replay]
+    user_sides = [[m for m in c if m.agent == args.side and speech_form(m.text)] for c in replayed]
+    job = {"utterances": [speech_form(m.text) for m in messages],
+           "conversations": [[speech_form(m.text) for m in side] for side in user_sides]}
+
+    with tempfile.TemporaryDirectory() as tmp:
+        job_path, out_path = Path(tmp) / "job.json", Path(tmp) / "out.json"
+        job_path.write_text(json.dumps(job), encoding="utf-8")
+        env = {**os.environ, "PYTHONPATH": str(args.code.resolve()), "HF_HUB_OFFLINE": "1"}
+        started = time.perf_counter()
+        subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", str(job_path), str(out_path)],
+                       cwd=str(args.code.resolve()), env=env, check=True)
+        elapsed = time.perf_counter() - started
+        out = json.loads(out_path.read_text(encoding="utf-8"))
+
+    print(f"code: {args.code.resolve()}   data: {args.data}   ran in {elapsed:.0f} s")
+    if not args.no_acts:
+        print_acts(out, held_out, messages, gold, strict)
     turns = out["turns"]
     if not turns:
         return 0
@@ -194,6 +212,11 @@ def main() -> int:
         for t in with_facts[: args.show]:
             read = "; ".join(f"{k} {v} ({tp or '-'})" for k, v, tp in t["facts"])
             print(f"  facts [{read}] from: {t['said'][:80]!r}")
+    if args.transcripts:
+        with args.transcripts.open("w", encoding="utf-8") as f:
+            for t in turns:
+                asked = bool(said_to_gold.get(t["said"]))
+                f.write(json.dumps({**t, "question": asked, "dont_know": asked and bool(DONT_KNOW_LINE.search(t["text"]))}) + "\n")
     fshare = len(fallback) / len(turns)
     print(f"fallback share: {len(fallback)}/{len(turns)} = {100 * fshare:.1f}%   target ≤ 12%: "
           f"{'met' if fshare <= 0.12 else 'MISSED'}")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from chirpy.registry import responders
 from chirpy.responder import Candidate, ContentResponder, Priority, Returned, TurnContext
+from chirpy.understanding import understanding
 
 CONTENT = Path(__file__).parent / "content" / "fallback.toml"
 
@@ -24,8 +25,8 @@ class FallbackResponder(ContentResponder):
         if ann.is_empty or not ann.is_english:
             # Nothing any other responder can understand: asking again beats a scripted non sequitur.
             slot, needs_prompt, priority = ("empty" if ann.is_empty else "not_english"), False, Priority.FORCE_START
-        elif ann.is_question:
-            slot, needs_prompt = "question", True
+        elif ann.is_question and understanding().asks(ann.reading):
+            slot, needs_prompt = "question", False  # "I don't know. Do you?": the user answers next
         else:
             slot, needs_prompt = "statement", True
         text = self.say(ctx, slot, ctx.private)

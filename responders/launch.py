@@ -64,8 +64,9 @@ class LaunchResponder(ContentResponder):
             again = private | {"stage": "asked_again"}
             return Candidate(self.say(ctx, "ask_again", again), Priority.STRONG_CONTINUE, expects="name",
                              must_stay=True, state=again)
-        # Not a name and not a refusal (a question, a greeting...): let others answer it if they can.
-        return Candidate(self.say(ctx, "not_a_name", done), Priority.WEAK_CONTINUE, needs_prompt=True, state=done)
+        # Not a name and not a refusal (a question, a greeting...): let others answer it if they can
+        # (even weakly: "do you like birds" gets the answers responder's reply, not "Alright!").
+        return Candidate(self.say(ctx, "not_a_name", done), Priority.UNIVERSAL_FALLBACK, needs_prompt=True, state=done)
 
     def _told(self, ctx: TurnContext) -> Candidate:
         """A name given outside the name question: a correction, or a first introduction."""

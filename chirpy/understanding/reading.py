@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from chirpy.content import compile_patterns, load_content, normalise
+from chirpy.understanding.acts.vocabulary import QUESTION_ACTS
 
 if TYPE_CHECKING:
     from chirpy.annotations import Annotations
@@ -34,6 +35,7 @@ class Reading:
     entity_mood: str | None = None  # how they feel about the thing they named ("i love the beatles")
     feeling: tuple[str, str] | None = None  # their own state: ("negative", "tired")
     bad_news: bool = False  # "my cat died": sympathy, not a topic
+    good_news: bool = False  # "i got a new job", "she's doing better" (with bad_news: sorry and glad at once)
     thanks: bool = False
     shares_fact: bool = False  # "did you know ...", "i read that ..."
     unsure: bool = False  # "i don't know", "hard to say"
@@ -43,17 +45,26 @@ class Reading:
     title: str | None = None  # "it was dune part two" -> "Dune Part Two"
     question_sentences: list[str] = field(default_factory=list)  # last first, normalised
 
+    @property
+    def news(self) -> str | None:
+        """The reaction slot for news the user shares: "bad_news", "mixed_news" (bad, but getting
+        better: sorry and glad at once) or "good_news"; None when they share none."""
+        if self.bad_news:
+            return "mixed_news" if self.good_news else "bad_news"
+        return "good_news" if self.good_news else None
+
 
 class Understanding:
     def read(self, ann: "Annotations") -> Reading:
         """The reading of one utterance, computed once per turn by the core annotator."""
         text = ann.text
+        asked = self.question_sentences(text, ann)
         return Reading(
             words=words(text), sentiment=self.sentiment(text), entity_mood=self.entity_mood(text),
-            feeling=self.feeling(text), bad_news=self.bad_news(text), thanks=self.is_thanks(text),
+            feeling=self.feeling(text), bad_news=self.bad_news(text), good_news=self.good_news(text), thanks=self.is_thanks(text),
             shares_fact=self.shares_fact(text), unsure=self.is_unsure(text), starts_negative=self.starts_negative(text),
-            opinion=self.is_opinion(text), asks_back=self.asks_back(text), title=self.title(text, ann),
-            question_sentences=self.question_sentences(text),
+            opinion=self.is_opinion(text), asks_back=self.asks_back(text, asked), title=self.title(text, ann),
+            question_sentences=asked,
         )
 
     def __init__(self, path: Path = CONTENT) -> None:
@@ -82,7 +93,11 @@ class Understanding:
         self.indefinite = frozenset(data["indefinite_openers"])
         self.possessive = frozenset(data["possessive_openers"])
         self.bad_news_re = compile_patterns(data["bad_news"])
+        self.good_news_re = compile_patterns(data["good_news"])
         self.thanks_re = compile_patterns(data["thanks"])
+        self.question_openers = frozenset(data["question_openers"])
+        self.question_fillers = frozenset(data["question_fillers"])
+        self.question_endings = tuple(data["question_endings"])
 
     @staticmethod
     def _feelings(data: dict) -> re.Pattern[str]:
@@ -193,6 +208,10 @@ class Understanding:
         """'my cat died last week', 'i lost my job': the user needs sympathy, not a topic."""
         return bool(self.bad_news_re.search(normalise(text)))
 
+    def good_news(self, text: str) -> bool:
+        """'i got a new job', 'she's doing a bit better': glad with them."""
+        return bool(self.good_news_re.search(normalise(text)))
+
     def says_nothing(self, thing: str) -> bool:
         """'nope', 'yeah sure': words that answer but name nothing."""
         return all(w in self.not_in_answers or w in self.empty_heads for w in thing.lower().split())
@@ -238,19 +257,39 @@ class Understanding:
         words = phrase.split()
         return " ".join(w if (i and w in self.title_small) else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
-    def asks_back(self, text: str) -> bool:
-        """'what about you?', or a statement ending with 'You?' (Topical-Chat style)."""
+    def asks_back(self, text: str, asked: list[str] | None = None) -> bool:
+        """'what about you?', or a statement ending with 'You?' (Topical-Chat style); in run-on speech
+        ("i like the bears how about yourself"), any sentence that asks it back."""
         sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
         last = normalise(sentences[-1]) if sentences else ""
-        return bool(last) and bool(self.asks_back_re.search(last))
+        return any(self.asks_back_re.search(s) for s in [last, *(asked or [])] if s)
 
-    def question_sentences(self, text: str) -> list[str]:
-        """The sentences that ask something, last first, normalised; the whole text when unpunctuated."""
+    def question_sentences(self, text: str, ann: "Annotations | None" = None) -> list[str]:
+        """The sentences that ask something, last first, normalised. Typed text says so with "?";
+        speech has none, so the dialogue-act segments that are questions stand in ("i agree do you
+        watch much tv" -> "do you watch much tv"); with neither, the whole text."""
         parts = re.findall(r"[^.!?]+[.!?]*", text)
         asked = [normalise(p) for p in parts if p.rstrip().endswith("?")]
+        if not asked and ann is not None:
+            asked = [normalise(s.text) for s in ann.segments if QUESTION_ACTS & set(s.acts)]
         if not asked:
             asked = [normalise(p) for p in parts if p.strip()] if len(parts) > 1 else [normalise(text)]
         return [q for q in reversed(asked) if q]
+
+    def is_interrogative(self, sentence: str) -> bool:
+        """Is this sentence shaped like a question ("do you ...", "who ...", "..., right")? Not "they
+        had 53 films" (typed with a surprised "?", or a statement the acts read as a question)."""
+        words = normalise(sentence).split()
+        while words and words[0] in self.question_fillers:
+            words = words[1:]
+        if not words:
+            return False
+        text = " ".join(words)
+        return words[0] in self.question_openers or any(text == e or text.endswith(" " + e) for e in self.question_endings)
+
+    def asks(self, reading: Reading) -> bool:
+        """Does the utterance really ask something: one of its question sentences is shaped like one?"""
+        return any(self.is_interrogative(q) for q in reading.question_sentences)
 
     def shares_fact(self, text: str) -> bool:
         return bool(self.fact_re.search(normalise(text)))

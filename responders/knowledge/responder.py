@@ -30,11 +30,12 @@ from pathlib import Path
 from typing import Any
 
 from chirpy.annotations import Annotations, LinkedEntity
-from chirpy.content import compile_patterns, load_content, normalise
+from chirpy.content import load_content, normalise
 from chirpy.errors import ConfigError
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Handoff, Priority, Responder, Returned, TurnContext
 from chirpy.text import normalise_for_comparison
+from chirpy.understanding import understanding
 from knowledge.entry import StoredEntity
 from knowledge.service import Knowledge
 from responders.knowledge.questions import FactualQuestion, QuestionReader, best_answer, content_stems, stem
@@ -105,7 +106,7 @@ class KnowledgeResponder(Responder):
             self.questions = QuestionReader(data["questions"], where)
             self.focus = [p for p in data["concept_focus"]["patterns"]]
             self.agreeing = frozenset(data["agreeing"]["words"])
-            self.opinion_question = compile_patterns(data["questions"]["opinion"])
+            self.know_forms = [re.compile(p) for p in data["questions"]["know_forms"]]
             tuning = data.get("tuning", {})
         except KeyError as exc:
             raise ConfigError(f"{where}: missing {exc}") from None
@@ -113,7 +114,6 @@ class KnowledgeResponder(Responder):
         self.short_reply = int(self.config["short_reply_words"])
         self.min_score = float(self.config["min_link_score"])
         self.echo_overlap = float(tuning.get("echo_overlap", 0.4))
-        self.short_question_words = int(tuning.get("short_question_words", 10))
         self.function_words = self.knowledge.linker.function_words
 
     # -- the turn --------------------------------------------------------------------------------
@@ -126,8 +126,8 @@ class KnowledgeResponder(Responder):
         question = self.questions.read(ann.text)
         if question is not None:
             return self._answer(ctx, private, question)
-        if self.opinion_question.search(normalise(ann.text)) and len(ann.text.split()) <= self.short_question_words:
-            return None  # "do you like the beatles?": asks our taste; the topics and the reaction answer that
+        if ann.reading.asks_back or self._not_for_a_fact(ann):
+            return None
         talkable = self._talkable(ctx, private)
         if talkable is not None and talkable[0].id != private.get("entity"):
             return self._introduce(ctx, private, *talkable)
@@ -135,6 +135,14 @@ class KnowledgeResponder(Responder):
         if private.get("entity") and ctx.state.active_responder == self.name and not moved_on:
             return self._continue(ctx, private)  # (they named something else in passing: let them lead)
         return None
+
+    def _not_for_a_fact(self, ann: Annotations) -> bool:
+        """"do you like bruno mars", "did you ever play halo", "was that their first win": a question
+        we cannot read as factual, which a fact about the thing would not answer; the answers
+        responder (or an honest fallback) takes it. "do you know who stan lee was" is for a fact."""
+        if not ann.is_question or ann.reading.shares_fact or not understanding().asks(ann.reading):
+            return False
+        return not any(p.search(q) for p in self.know_forms for q in ann.reading.question_sentences)
 
     def _talkable(self, ctx: TurnContext, private: dict[str, Any]) -> tuple[StoredEntity, LinkedEntity] | None:
         """The best linked entity worth a fact: a name, or a concept the utterance is about."""
@@ -163,10 +171,15 @@ class KnowledgeResponder(Responder):
         self._remember(private, entity, linked.span)
         lead = self._fact_line(ctx, private, "share_more" if again else "share_first", entity, fact)
         follow = self._follow(ctx, private, entity)
+        if ctx.annotations.reading.shares_fact:  # "did you know ...": take in their fact before adding ours
+            return self._candidate([choose(self.lines["fact_heard"], "fact_heard", ctx, private), lead, follow],
+                                   self._priority(ctx, entity), ctx, private, entity, kind="introduce")
+        return self._candidate([lead, follow], self._priority(ctx, entity), ctx, private, entity, kind="introduce")
+
+    def _priority(self, ctx: TurnContext, entity: StoredEntity) -> Priority:
         long_statement = len(ctx.annotations.text.split()) > 4 or ctx.state.active_responder == self.name
         strong = long_statement and not self._answers_another_topic(ctx, entity)
-        priority = Priority.STRONG_CONTINUE if strong else Priority.WEAK_CONTINUE
-        return self._candidate([lead, follow], priority, ctx, private, entity, kind="introduce")
+        return Priority.STRONG_CONTINUE if strong else Priority.WEAK_CONTINUE
 
     @staticmethod
     def _answers_another_topic(ctx: TurnContext, entity: StoredEntity) -> bool:
@@ -194,7 +207,8 @@ class KnowledgeResponder(Responder):
             return self._handback(ctx, private, entity, "handback")
         parts: list[Said | None] = []
         if words > self.short_reply and not agrees:
-            parts.append(choose(self.lines["acknowledge"], "acknowledge", ctx, private))
+            slot = "fact_heard" if ann.reading.shares_fact else "acknowledge"  # their fact first, never ignored
+            parts.append(choose(self.lines[slot], slot, ctx, private))
         parts.append(self._fact_line(ctx, private, "share_more", entity, fresh[0]))
         parts.append(self._follow(ctx, private, entity))
         return self._candidate(parts, Priority.STRONG_CONTINUE, ctx, private, entity, kind="more")

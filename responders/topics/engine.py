@@ -311,8 +311,8 @@ class TopicResponder(Responder):
             # passing is nothing to cheer about ("Oh nice, work."); a reply that is only a name
             # ("the lakers") still is.
             entity = None
-        if ann.reading.bad_news:
-            return choose(self.shared["bad_news"], "bad_news", ctx, private), None, True, "bad_news"
+        if news := ann.reading.news:  # sorry (and glad, if it is getting better), or glad: never "Got it."
+            return choose(self.shared[news], news, ctx, private), None, True, "bad_news" if ann.reading.bad_news else news
         if ann.reading.thanks:
             return choose(self.shared["thanks"], "thanks", ctx, private), None, True, "thanks"
         feeling = ann.reading.feeling

@@ -1,21 +1,19 @@
 """The generic reaction: a sensible, specific answer to what no topic script covers.
 
 Real users say long, opinionated things about anything (Topical-Chat is full of them). Rather than
-the universal fallback's "I see", this responder refers to what the user named, follows their mood,
-answers opinion questions ("do you like X?", "what do you think of X?") with an opinion, and
-acknowledges facts they share. Following the initiative findings it mostly makes statements (a
+the universal fallback's "I see", this responder refers to what the user named, follows their mood
+and acknowledges facts they share. Questions are not its job: ``responders/user_initiative/answers.py``
+answers those. Following the initiative findings it mostly makes statements (a
 user-led moment) and only every third quiet turn asks something or hands over to a topic prompt.
 It keeps the current topic alive so a topic can resume afterwards.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, Callable
 
 from chirpy.content import load_content
-from chirpy.errors import ConfigError
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
 from responders.topics.engine import LEAVE_TYPES, shared_reactions
@@ -23,8 +21,6 @@ from responders.topics.lines import Said, build, choose, load_slots
 from chirpy.understanding import understanding
 
 CONTENT = Path(__file__).parent / "content" / "reaction.toml"
-# Answers after which the user keeps the floor ("no idea, tell me!"): no prompt follows them.
-USER_LED_ANSWERS = frozenset({"quiz", "agree"})
 
 
 @responders.register("reaction")
@@ -40,10 +36,6 @@ class ReactionResponder(Responder):
         path = self.config["content"] or CONTENT
         data = load_content(path, CONTENT.parent)
         self.lines = load_slots(data, str(path))
-        try:
-            self.questions = {kind: tuple(re.compile(p) for p in patterns) for kind, patterns in data["patterns"].items()}
-        except re.error as exc:
-            raise ConfigError(f"{path} [patterns]: bad pattern: {exc}") from None
         self.shared = shared_reactions()
         self.reading = understanding()
         self.quiet_turns = int(self.config["quiet_turns"])
@@ -66,62 +58,32 @@ class ReactionResponder(Responder):
         entity = ann.reading.title or reading.entity(ann, prefer=self._known_to_a_topic(ctx))
         if entity and reading.is_generic(entity):
             entity = None  # "a movie": a kind of thing, not one to call interesting by name
-        if ann.reading.bad_news:  # sympathy, and the user keeps the floor
-            line = choose(self.shared["bad_news"], "bad_news", ctx, private)
+        news = ann.reading.news
+        if news:  # sorry or glad with them (never "Got it."), and the user keeps the floor
+            line = choose(self.shared[news], news, ctx, private)
             return build([line], Priority.WEAK_CONTINUE, topic=ctx.state.current_topic, state=private,
-                         must_stay=True, meta={"kind": "bad_news"})  # never swapped for "Hmm."
+                         must_stay=True, meta={"kind": news})  # never swapped for "Hmm."
         fields = {"entity": entity, "Entity": entity[:1].upper() + entity[1:]} if entity else {}
-        answered_question, kind = False, "statement"
+        kind = "statement"
         if ann.reading.shares_fact:
             kind = "fact"
             line = choose(self.shared["fact_entity" if entity else "fact"], "fact", ctx, private, **fields)
-        elif ann.reading.asks_back and ann.reading.words > 1:
-            line, answered_question, kind = choose(self.shared["asks_back"], "asks_back", ctx, private), True, "asks_back"
-        elif ann.is_question:
-            answer = self._answer(ctx, private, entity, fields)
-            if answer is None:
-                return None  # a factual question we cannot answer: the fallback says so honestly
-            kind, line = answer
-            answered_question = kind not in USER_LED_ANSWERS
+        elif ann.reading.asks_back or (ann.is_question and reading.asks(ann.reading)):
+            return None  # questions are the answers responder's (user_initiative/answers.py), or the fallback's
         else:
             line = self._react(ctx, private, entity, fields)
             if line is None:
                 return None
         topic = ctx.state.current_topic
-        if answered_question or self._quiet(ctx) < self.quiet_turns:
-            return build([line], Priority.WEAK_CONTINUE, needs_prompt=answered_question, topic=topic,
-                         entity=entity or ctx.state.current_entity, state=private, user_led=not answered_question,
-                         meta={"kind": kind})
+        if self._quiet(ctx) < self.quiet_turns:
+            return build([line], Priority.WEAK_CONTINUE, topic=topic, entity=entity or ctx.state.current_entity,
+                         state=private, user_led=True, meta={"kind": kind})
         if entity and not topic:
             ask = choose(self.lines["tell_more"], "tell_more", ctx, private, **fields)
             return build([line, ask], Priority.WEAK_CONTINUE, entity=entity, state=private, user_led=True,
                          meta={"kind": kind})
         return build([line], Priority.WEAK_CONTINUE, needs_prompt=True, topic=topic,
                      entity=entity or ctx.state.current_entity, state=private, meta={"kind": kind})
-
-    def _answer(
-        self, ctx: TurnContext, private: dict[str, Any], entity: str | None, fields: dict[str, str]
-    ) -> tuple[str, Said] | None:
-        """An opinion, an honest 'no idea, tell me', or agreement, by the kind of question asked."""
-        things = self.reading.things(ctx.annotations) if entity else []
-        for sentence in ctx.annotations.reading.question_sentences:
-            # Refer to what this question is about, not to something from an earlier sentence.
-            named = next((t for t in things if t.lower() in sentence), None)
-            entity = named
-            fields = {"entity": named, "Entity": named[:1].upper() + named[1:]} if named else {}
-            for kind, patterns in self.questions.items():
-                found = next((m for p in patterns if (m := p.search(sentence))), None)
-                if found is None:
-                    continue
-                groups = {k: v.strip() for k, v in found.groupdict().items() if v}
-                if groups:
-                    return kind, choose(self.lines[kind], kind, ctx, private, **groups)
-                if kind == "do_you_like" and not entity:
-                    return kind, choose(self.lines["do_you_like_plain"], kind, ctx, private)
-                if kind in ("what_do_you_think", "do_you_know", "do_you_like"):
-                    return (kind, choose(self.lines[kind], kind, ctx, private, **fields)) if entity else None
-                return kind, choose(self.lines[kind], kind, ctx, private)
-        return None
 
     def _react(self, ctx: TurnContext, private: dict[str, Any], entity: str | None, fields: dict[str, str]) -> Said | None:
         feeling = ctx.annotations.reading.feeling

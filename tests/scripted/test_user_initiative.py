@@ -53,7 +53,7 @@ def test_favorite_questions_are_answered_by_the_topic_that_knows(chat) -> None:
     script = load_script("movies.toml")
     assert any(line.text in result.text for line in script.lines["about_me"]), result.text
     other = chat.say("what's your favorite color")
-    assert other.response.responder == "bot_facts" and "color" in other.text.lower()
+    assert other.response.responder == "answers" and "color" in other.text.lower()
 
 
 def test_a_request_a_script_covers_by_keyword_opens_that_script(chat) -> None:
@@ -174,10 +174,10 @@ def test_disinterest_from_the_annotation_moves_on(chat) -> None:
 def test_user_questions_the_scripts_cannot_answer_get_a_fitting_reply(chat) -> None:
     chat.say("i'm sam")
     liked = chat.say("do you like jazz")
-    assert liked.response.responder in ("music", "reaction")
+    assert liked.response.responder in ("music", "answers")
     assert "jazz" in liked.text.lower() or "music" in liked.text.lower()
     quiz = chat.say("do you know who invented the stapler")  # the knowledge store does not know this one
-    assert quiz.response.responder == "reaction" and quiz.response.meta["kind"] == "quiz"
+    assert quiz.response.responder == "answers" and quiz.response.meta["kind"] == "quiz"
     assert quiz.prompt is None  # "no idea, tell me": the user keeps the floor
     either = chat.say("Do you prefer cats or dogs?")
     assert either.response.meta["kind"] == "either_or"

@@ -1,0 +1,183 @@
+"""Answers to what people ask the bot about itself: "do you like jazz", "have you seen the shining",
+"what's your favorite team", "what do you think about tom brady", "what about you".
+
+Real users ask these all the time, usually at the end of a run-on sentence ("i agree do you watch
+much tv"), so each question sentence the dialogue acts found is read, last first. The answer is an
+opinion, a preference or an honest "not me, I'm a bot" about the thing asked, never an "I don't
+know"; when the user said nothing of their own, the question is turned back to them ("Do you?"),
+otherwise a prompt brings the conversation back to its topic. "What about you" after one of our
+own questions gets our own answer to it. Everything said is content (``content/answers.toml``).
+
+Priority is strong-continue, listed before the topics (an active topic reads "i wonder why ..." as
+an answer to its question); weak-continue where a topic script may know better: a question naming a
+topic's word ("what's your favorite movie": the movie script's own voice) or "what about you" right
+after a topic's question (its own take). Ours stands when no script answers.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from chirpy.content import normalise
+from chirpy.errors import ConfigError
+from chirpy.registry import responders
+from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
+from chirpy.understanding.acts.vocabulary import QUESTION_ACTS
+from responders.topics.lines import Line, Said, build, choose, parse_lines
+from responders.user_initiative.intents import Intent, load_intents, match
+
+CONTENT = Path(__file__).parent / "content" / "answers.toml"
+# The user wants out of the conversation or the topic: the complaint and topic handlers answer that.
+LEAVE_TYPES = frozenset({"disinterest", "change_topic", "end_conversation", "offensive", "repetition"})
+MAX_THING_WORDS = 6  # a longer "thing" is a clause, said back as "that"
+OWN_WORDS = 4  # the user said this many words besides their question: no need to turn it back
+
+
+def _phrases(words: list[str]) -> re.Pattern[str]:
+    """One alternation of literal phrases, longest first (callers anchor it)."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+@responders.register("answers")
+class AnswersResponder(Responder):
+    defaults = {"content": ""}  # "": the file beside this module
+
+    def __init__(self, config: dict[str, Any] | None = None) -> None:
+        super().__init__(config)
+        path = self.config["content"] or CONTENT
+        self.intents, data = load_intents(path, CONTENT.parent)
+        where = str(path)
+        try:
+            fillers = _phrases(data["leading_fillers"])
+            self.leading = re.compile(rf"^(?:(?:{fillers.pattern})\s+)+")
+            self.trailing = re.compile(rf"(?:(?:^|\s+)(?:{_phrases(data['trailing_fillers']).pattern}))+$")
+            self.openers = re.compile(rf"^(?:(?:{_phrases(data['thing_openers']).pattern})\s+)+")
+            self.swaps: dict[str, str] = dict(data["pronoun_swaps"])
+            self.stops = frozenset(data["thing_stops"])
+            self.participles: dict[str, str] = dict(data["participles"])
+            self.favorites: dict[str, str] = dict(data["favorites"])
+            self.topic_favorites: dict[str, str] = dict(data["topic_favorites"])
+            self.favorite_other = parse_lines(data["favorite_other"]["lines"], f"{where} [favorite_other]")
+            self.favorite_none = parse_lines(data["favorite_other"]["none"], f"{where} [favorite_other] none")
+            self.own = [(re.compile(o["asked"]), str(o["say"]), bool(o.get("needs_name"))) for o in data["own_answers"]]
+            self.asks_back = {k: parse_lines(v, f"{where} [asks_back] {k}") for k, v in data["asks_back"].items()}
+        except KeyError as exc:
+            raise ConfigError(f"{where}: missing {exc}") from None
+        except re.error as exc:
+            raise ConfigError(f"{where}: bad pattern: {exc}") from None
+        self.extra = {i.id: {k: parse_lines(i.meta[k], f"{where} intent {i.id} {k}") for k in ("back", "lines_plain")
+                             if k in i.meta} for i in self.intents}
+
+    def respond(self, ctx: TurnContext) -> Returned:
+        ann = ctx.annotations
+        if ann.is_launch or ann.is_empty or not ann.is_english or LEAVE_TYPES & set(ann.dissatisfaction):
+            return None
+        private = dict(ctx.private)
+        # Thinking aloud ("i wonder why they paint it pink") reads as a statement but wants an answer too.
+        sentences = ann.reading.question_sentences if ann.is_question else [normalise(s.text) for s in ann.segments][-1:]
+        for sentence in sentences:
+            found = match(self.intents, self.leading.sub("", sentence))
+            if found is not None and (ann.is_question or found[0].meta.get("statement_ok")):
+                intent, matched = found
+                answer = self._answer(ctx, private, intent, matched)
+                return self._deferring(ctx, answer, intent.meta.get("topic_may_answer") == "asks_back"
+                                       or (bool(intent.meta.get("topic_may_answer")) and self._mentions_topic(ctx, sentence)))
+        if ann.reading.asks_back:
+            return self._deferring(ctx, self._own_answer(ctx, private), True)
+        return None
+
+    @staticmethod
+    def _mentions_topic(ctx: TurnContext, sentence: str) -> bool:
+        return any(topic.mentions(sentence) for topic in ctx.topics)
+
+    @staticmethod
+    def _deferring(ctx: TurnContext, answer: Candidate, topic_may_answer: bool) -> Candidate:
+        """Weak-continue where a topic script may know better: "do you like football" (the sports
+        script's own voice), or "what about you" right after a topic's question (its own take). Ours
+        stands when no script answers."""
+        if not topic_may_answer:
+            return answer
+        if answer.meta.get("kind") in ("asks_back", "your_view"):
+            asked = (ctx.state.last_bot_text or "").rstrip().endswith("?")
+            if not (asked and ctx.topics.of_responder(ctx.state.active_responder or "")):
+                return answer
+        answer.priority = Priority.WEAK_CONTINUE
+        return answer
+
+    # -- answering -------------------------------------------------------------------------------
+    def _answer(self, ctx: TurnContext, private: dict[str, Any], intent: Intent, matched: re.Match[str]) -> Candidate:
+        groups = {k: v.strip() for k, v in matched.groupdict().items() if v}
+        thing = self.thing(groups.get("thing", ""))
+        verb = groups.get("verb", "")
+        extra = self.extra.get(intent.id, {})
+        if intent.id == "favorite":
+            line = self._favorite(ctx, private, intent, thing or self._topic_thing(ctx))
+        elif (not thing or thing.startswith("to ")) and "lines_plain" in extra:  # "do you like to vote"
+            line = choose(extra["lines_plain"], f"{intent.id}_plain", ctx, private)
+        else:
+            fields = {**groups, "thing": thing or "it", "verb": verb, "done": self.participles.get(verb, verb)}
+            line = choose(intent.lines, intent.id, ctx, private, **fields)
+        if not intent.prompt:  # "no idea, tell me!": the user keeps the floor
+            return self._build(ctx, private, intent.id, [line], needs_prompt=False)
+        back = extra.get("back")
+        if back and self._own_words(ctx) < OWN_WORDS:
+            return self._build(ctx, private, intent.id, [line, choose(back, f"{intent.id}_back", ctx, private)],
+                               needs_prompt=False)
+        return self._build(ctx, private, intent.id, [line], needs_prompt=True)
+
+    def _favorite(self, ctx: TurnContext, private: dict[str, Any], intent: Intent, thing: str) -> Said:
+        """Our pick when we have one for that kind of thing ("team"), else an honest "I keep changing"."""
+        words = thing.split()
+        # The most specific kind first: "nhl team" before "team".
+        for key in [thing, " ".join(words[-2:]), *(k for w in words for k in (w, w.rstrip("s")))]:
+            if key in self.favorites:
+                return choose(intent.lines, intent.id, ctx, private, thing=thing, answer=self.favorites[key])
+        if not thing:
+            return choose(self.favorite_none, "favorite_none", ctx, private)
+        return choose(self.favorite_other, "favorite_other", ctx, private, thing=thing)
+
+    def _topic_thing(self, ctx: TurnContext) -> str:
+        """"Which is your favorite?": the favourite of the topic we are on, or of the thing they named."""
+        topics = [ctx.state.current_topic, *(link.topic for link in ctx.annotations.linked_entities)]
+        return next((self.topic_favorites[t] for t in topics if t in self.topic_favorites), "")
+
+    def _own_answer(self, ctx: TurnContext, private: dict[str, Any]) -> Candidate:
+        """"What about you?": our own answer to what we last asked, else to what they just said."""
+        asked = self._last_bot_question(ctx)
+        if asked:
+            for pattern, say, needs_name in self.own:
+                if pattern.search(asked) and (ctx.annotations.user_name or not needs_name):
+                    return self._build(ctx, private, "asks_back", [Said(say, False)], needs_prompt=True)
+        mood = ctx.annotations.reading.entity_mood or ctx.annotations.reading.sentiment or "neutral"
+        slot = mood if mood in self.asks_back else "neutral"
+        line = choose(self.asks_back[slot], f"asks_back_{slot}", ctx, private)
+        return self._build(ctx, private, "asks_back", [line], needs_prompt=True)
+
+    def _build(self, ctx: TurnContext, private: dict[str, Any], kind: str, parts: list[Line], *, needs_prompt: bool) -> Candidate:
+        # The topic stays on: after the answer (or the user's reply to our turned-back question) it resumes.
+        return build(parts, Priority.STRONG_CONTINUE, needs_prompt=needs_prompt, topic=ctx.state.current_topic,
+                     entity=ctx.state.current_entity, state=private, meta={"kind": kind})
+
+    # -- reading the question --------------------------------------------------------------------
+    def thing(self, raw: str) -> str:
+        """What the question is about, said back: fillers dropped, "my" turned to "your"."""
+        words = self.openers.sub("", normalise(raw)).split()
+        stop = next((i for i, w in enumerate(words) if i and w in self.stops), len(words))
+        words = self.trailing.sub("", " ".join(words[:stop])).split()
+        words = [self.swaps.get(w, w) for w in words]
+        if len(words) > MAX_THING_WORDS:
+            return "that"
+        return " ".join(words)
+
+    @staticmethod
+    def _own_words(ctx: TurnContext) -> int:
+        """Words the user said besides their questions ("i love horses" in "i love horses do you")."""
+        return sum(len(s.text.split()) for s in ctx.annotations.segments if not QUESTION_ACTS & set(s.acts))
+
+    @staticmethod
+    def _last_bot_question(ctx: TurnContext) -> str:
+        last = ctx.state.last_bot_text or ""
+        asked = re.findall(r"[^.!?]*\?", last)
+        return normalise(asked[-1]) if asked else ""

@@ -1,0 +1,181 @@
+"""Answering what real users ask (issue 13): questions about the bot's tastes and experiences, often at
+the end of a run-on sentence of speech text, get an answer about the thing asked, never "I don't know";
+news is answered with sympathy or gladness, never a filler; "let's wrap up" closes politely."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+import threading
+import time
+
+import pytest
+
+from chirpy.responder import TurnContext
+from chirpy.state import ConversationState, Utterance
+from chirpy.text import clean_user_text
+from chirpy.understanding import understanding
+
+DONT_KNOW = re.compile(r"don'?t know|not sure|no idea|mystery|wish i knew|afraid i", re.IGNORECASE)
+FILLERS = ("got it", "makes sense", "i see", "fair enough", "oh, okay", "right.")
+
+
+_ids = itertools.count()
+
+
+@pytest.fixture
+def chat(new_chat):
+    """Our own conversation ids: the shared counter stays as the other scripted tests expect it."""
+    return new_chat(f"answers-{next(_ids)}")
+
+
+def named(chat):
+    chat.say("i'm sam")
+    return chat
+
+
+@pytest.mark.parametrize("question, about", [
+    ("um i agree do you watch much tv", "tv"),  # the question ends a run-on: the segment is read, not the whole
+    ("hilarious what about jazz do you like jazz", "jazz"),
+    ("yeah i was surprised about that too and did you watch the shining", "the shining"),
+    ("lol yes did you ever try to play the violin", "the violin"),
+    ("i agree have you heard about normalman", "normalman"),
+    ("are you a fan of marvel comics", "marvel comics"),
+    ("so what do you think about tom brady", "tom brady"),
+])
+def test_questions_about_the_bots_taste_are_answered_about_the_thing(chat, question, about):
+    result = named(chat).say(question)
+    assert result.response.responder == "answers", result.text
+    assert about in result.response.text.lower()
+    assert not DONT_KNOW.search(result.text)
+
+
+def test_a_bare_question_is_turned_back_but_one_with_a_story_is_not(chat):
+    alone = named(chat).say("do you like comics")
+    assert alone.response.is_question and alone.prompt is None  # "...Do you?": the user answers next
+    told = chat.say("i grew up reading them every weekend with my brother do you like superheroes")
+    assert not told.response.is_question and told.prompt is not None  # they told theirs: back to a topic
+
+
+def test_favourites_are_real_picks_not_a_dodge(chat):
+    result = named(chat).say("um whats your favorite superhero")
+    assert result.response.responder == "answers"
+    assert "Spider-Man" in result.text and not DONT_KNOW.search(result.text)
+    # No pick for that kind of thing: honest, but still no "I don't know".
+    other = chat.say("do you have a favorite kitchen appliance")
+    assert "kitchen appliance" in other.text and not DONT_KNOW.search(other.text)
+
+
+def answers_to(bot, said: str, bot_line: str, active: str | None = None):
+    """The answers responder alone, on a turn after ``bot_line`` (said by ``active``)."""
+    state = ConversationState(conversation_id="answers-unit", active_responder=active)
+    state.history.append(Utterance("bot", bot_line, active))
+    ann = bot.annotator.annotate(clean_user_text(said, 1000))
+    ctx = TurnContext("answers-unit", 1, ann, state, {}, random.Random(0), time.monotonic() + 5, threading.Event(),
+                      topics=bot.topics)
+    return bot.responders["answers"].respond(ctx)
+
+
+def test_what_about_you_gets_our_own_answer_to_our_own_question(scripted_bot, new_chat):
+    pets = answers_to(scripted_bot, "no i don't um what about you", "Okay! Do you have any pets?")
+    assert "pet" in pets.text and "dog" in pets.text  # our own answer to our own question
+    name = answers_to(scripted_bot, "im sam and you", "Hi there! What's your name?")
+    assert "Chirpy" in name.text
+    fan = answers_to(scripted_bot, "i love it im a steelers fan how about you", "Hi there! What's your name?")
+    assert "Chirpy" not in fan.text and not DONT_KNOW.search(fan.text)  # no name given: not "I'm Chirpy!"
+    chat = new_chat(f"answers-{next(_ids)}")
+    result = chat.say("i love it im a steelers fan how about you")
+    assert result.response.responder == "answers" and not DONT_KNOW.search(result.text)
+
+
+def test_thinking_aloud_is_wondered_along_with_not_answered_i_dont_know(chat):
+    result = named(chat).say("i wonder why they paint the visitors locker room pink")
+    assert result.response.responder == "answers" and result.response.meta["kind"] == "wonder"
+    assert not DONT_KNOW.search(result.text)
+
+
+def test_a_statement_read_as_a_question_gets_no_i_dont_know(chat):
+    reader = understanding()
+    assert not reader.is_interrogative("they have had 53 animated feature films")
+    assert reader.is_interrogative("so do you know who won") and reader.is_interrogative("that was wild right")
+    result = named(chat).say("they have had 53 animated feature films wow i thought it was like 25")
+    assert not DONT_KNOW.search(result.text), result.text
+
+
+def test_what_do_you_think_after_their_view_sides_with_it(scripted_bot, chat):
+    result = chat.say("honestly i think the new rules ruined the game what do you think")
+    assert result.response.responder == "answers" and result.response.meta["kind"] == "your_view"
+    # Right after a topic's question, the topic's own take answers better: ours steps back.
+    after_topic = answers_to(scripted_bot, "i think it's overrated what do you think", "What's a movie you love?",
+                             active="movies")
+    assert after_topic.priority < result.response.priority
+
+
+# -- acknowledging what was said (item 5) -------------------------------------------------------------
+@pytest.mark.parametrize("setup", [[], ["let's talk about sports"]])
+def test_mixed_news_gets_sorry_and_glad_never_a_filler(chat, setup):
+    named(chat)
+    for line in setup:
+        chat.say(line)
+    chat.say("not great my grandma has been sick")
+    result = chat.say("thanks. she fell last week but shes doing a bit better")
+    reply = result.response.text.lower()
+    assert "sorry" in reply and ("glad" in reply or "good to hear" in reply)
+    assert not any(filler in reply for filler in FILLERS)
+
+
+@pytest.mark.parametrize("news", ["um i got a new job last week", "we got engaged on saturday"])
+def test_good_news_is_met_with_gladness(chat, news):
+    reply = named(chat).say(news).response.text.lower()
+    assert any(word in reply for word in ("great news", "wonderful", "exciting", "happy for you"))
+    assert not any(filler in reply for filler in FILLERS)
+
+
+def test_news_words_in_passing_are_not_news():
+    reader = understanding()
+    assert reader.bad_news("my grandma has been sick") and reader.bad_news("she fell down the stairs")
+    assert not reader.bad_news("i fell in love with that show") and not reader.bad_news("he broke his record")
+    assert not reader.good_news("i got a new phone case")
+
+
+@pytest.mark.parametrize("wrap_up", ["yeah lets wrap up", "ok let's call it a day", "um i think we can wrap it up here"])
+def test_asking_to_wrap_up_closes_politely(chat, wrap_up):
+    result = named(chat).say(wrap_up)
+    assert result.ended and result.response.responder == "closing"
+    assert "Lets" not in result.text and "know much" not in result.text
+
+
+def test_a_topic_switch_is_never_answered_as_a_question(chat):
+    named(chat).say("let's talk about sports")
+    result = chat.say("not really. can we talk about movies instead")
+    assert "movies" in (result.response.topic or "") + (result.prompt.topic if result.prompt else "") or "movie" in result.text.lower()
+    assert not DONT_KNOW.search(result.text) and "good question" not in result.text.lower()
+
+
+def test_i_dunno_is_neither_a_name_nor_a_thing(chat):
+    result = chat.say("i dunno")  # to "what's your name?"
+    assert result.annotations.user_name is None and "dunno" not in result.text.lower()
+    named_later = chat.say("um i dunno")
+    assert "dunno" not in named_later.text.lower()
+
+
+def test_a_question_nobody_can_answer_gets_an_honest_answer_turned_back(chat):
+    result = named(chat).say("um how many games are in a hockey season i always forget")
+    assert result.response.responder == "fallback" and result.response.meta["slot"] == "question"
+    assert result.response.is_question and result.prompt is None  # "...Do you know?": the user answers next
+
+
+def test_the_thing_asked_about_is_said_back_without_the_users_clause(chat):
+    result = named(chat).say("yes the best really what about neil gaiman he's good too")
+    assert "neil gaiman" in result.response.text.lower() and "good too" not in result.response.text
+
+
+def test_a_favourite_of_a_kind_is_that_kinds_pick(chat):
+    result = named(chat).say("i love ice hockey too who's your favorite nhl team")
+    assert "Canadiens" in result.text and "Packers" not in result.text
+
+
+def test_a_question_instead_of_a_name_is_answered_not_brushed_off(chat):
+    result = chat.say("do you like birds")  # to "what's your name?"
+    assert result.response.responder == "answers" and "birds" in result.response.text
