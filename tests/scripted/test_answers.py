@@ -171,6 +171,15 @@ def test_the_thing_asked_about_is_said_back_without_the_users_clause(chat):
     assert "neil gaiman" in result.response.text.lower() and "good too" not in result.response.text
 
 
+@pytest.mark.parametrize("question, garbled", [
+    ("good morning do you like or watch football", "or watch"),
+    ("yes it is have you heard of the saints rules for its cheerleaders", "rules for"),
+])
+def test_a_broken_piece_of_a_clause_is_never_said_back(chat, question, garbled):
+    result = named(chat).say(question)
+    assert result.response.responder == "answers" and garbled not in result.response.text.lower()
+
+
 def test_a_favourite_of_a_kind_is_that_kinds_pick(chat):
     result = named(chat).say("i love ice hockey too who's your favorite nhl team")
     assert "Canadiens" in result.text and "Packers" not in result.text
