@@ -146,6 +146,11 @@ def test_asking_to_wrap_up_closes_politely(chat, wrap_up):
     assert "Lets" not in result.text and "know much" not in result.text
 
 
+def test_a_sign_off_at_the_end_of_a_long_turn_ends_the_chat(chat):
+    result = named(chat).say("they totally deserved an emmy for that well it was great chatting with you tonight")
+    assert result.ended and result.response.responder == "closing"
+
+
 def test_a_topic_switch_is_never_answered_as_a_question(chat):
     named(chat).say("let's talk about sports")
     result = chat.say("not really. can we talk about movies instead")
