@@ -128,6 +128,8 @@ class KnowledgeResponder(Responder):
             return self._answer(ctx, private, question)
         if ann.reading.asks_back or self._not_for_a_fact(ann):
             return None
+        if ann.reading.news or ann.reading.feeling:
+            return None  # "my grandma fell but she's better": their news is the subject, never a fact
         talkable = self._talkable(ctx, private)
         if talkable is not None and talkable[0].id != private.get("entity"):
             return self._introduce(ctx, private, *talkable)

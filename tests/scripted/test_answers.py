@@ -113,7 +113,8 @@ def test_what_do_you_think_after_their_view_sides_with_it(scripted_bot, chat):
 
 
 # -- acknowledging what was said (item 5) -------------------------------------------------------------
-@pytest.mark.parametrize("setup", [[], ["let's talk about sports"]])
+@pytest.mark.parametrize("setup", [[], ["let's talk about sports"],
+                                   ["lets talk about music", "mostly radiohead lately and some old jazz like coltrane"]])
 def test_mixed_news_gets_sorry_and_glad_never_a_filler(chat, setup):
     named(chat)
     for line in setup:
