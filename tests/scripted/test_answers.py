@@ -194,3 +194,17 @@ def test_a_favourite_of_a_kind_is_that_kinds_pick(chat):
 def test_a_question_instead_of_a_name_is_answered_not_brushed_off(chat):
     result = chat.say("do you like birds")  # to "what's your name?"
     assert result.response.responder == "answers" and "birds" in result.response.text
+
+
+@pytest.mark.parametrize("question, kind, about", [
+    ("did you happen to catch the super bowl", "have_you", ("super bowl",)),
+    ("what do you do in your spare time", "pastime", ("spare time", "facts", "space")),
+    ("um do you have any hobbies", "pastime", ("spare time", "facts", "space")),
+    ("do you think we will ever see a game where a team scores 222 points", "will_ever", ("never", "someday")),
+    ("whose your favorite player", "favorite", ("serena williams",)),  # "whose": a misspelt "who's"
+])
+def test_personal_questions_get_a_real_answer(chat, question, kind, about):
+    result = named(chat).say(question)
+    assert result.response.responder == "answers" and result.response.meta["kind"] == kind, result.text
+    assert any(words in result.response.text.lower() for words in about)
+    assert not DONT_KNOW.search(result.text) and "that's something" not in result.text.lower()
