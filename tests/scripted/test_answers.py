@@ -202,9 +202,19 @@ def test_a_question_instead_of_a_name_is_answered_not_brushed_off(chat):
     ("um do you have any hobbies", "pastime", ("spare time", "facts", "space")),
     ("do you think we will ever see a game where a team scores 222 points", "will_ever", ("never", "someday")),
     ("whose your favorite player", "favorite", ("serena williams",)),  # "whose": a misspelt "who's"
+    ("what team's your favorite", "favorite", ("packers",)),
+    ("cool were you rooting for the patriots to win the super bowl again", "rooting", ("root", "underdog")),
+    ("i like snakes what do you do for a living", "job", ("job",)),
+    ("they've had their moments are you familiar with alex smith", "familiar", ("alex smith",)),
+    ("yes alot do you know ruben fleischer", "familiar", ("ruben fleischer",)),
 ])
 def test_personal_questions_get_a_real_answer(chat, question, kind, about):
     result = named(chat).say(question)
     assert result.response.responder == "answers" and result.response.meta["kind"] == kind, result.text
     assert any(words in result.response.text.lower() for words in about)
     assert not DONT_KNOW.search(result.text) and "that's something" not in result.text.lower()
+
+
+def test_do_you_know_a_thing_the_store_knows_gets_its_fact(chat):
+    result = named(chat).say("um do you know tom brady")
+    assert result.response.responder == "knowledge" and "Patriots" in result.text
