@@ -218,3 +218,12 @@ def test_personal_questions_get_a_real_answer(chat, question, kind, about):
 def test_do_you_know_a_thing_the_store_knows_gets_its_fact(chat):
     result = named(chat).say("um do you know tom brady")
     assert result.response.responder == "knowledge" and "Patriots" in result.text
+
+
+def test_a_famous_or_long_gone_persons_death_is_not_the_users_bad_news(chat):
+    reader = understanding()
+    assert not reader.bad_news("yeah she was an icon she died in 1886 at the tender age of 55")
+    assert not reader.bad_news("the king died in the 1500s")
+    assert reader.bad_news("my grandma died in 2019") and reader.bad_news("our dog died at the age of 14")
+    result = named(chat).say("yeah she was an icon she died in 1886 at the tender age of 55")
+    assert "sorry" not in result.text.lower() and "must be hard" not in result.text.lower(), result.text
