@@ -227,3 +227,16 @@ def test_a_famous_or_long_gone_persons_death_is_not_the_users_bad_news(chat):
     assert reader.bad_news("my grandma died in 2019") and reader.bad_news("our dog died at the age of 14")
     result = named(chat).say("yeah she was an icon she died in 1886 at the tender age of 55")
     assert "sorry" not in result.text.lower() and "must be hard" not in result.text.lower(), result.text
+
+
+def test_a_fact_about_something_else_is_acknowledged_not_answered_with_more_of_ours(chat, new_chat):
+    first = named(chat).say("are you familiar with the olympics")
+    assert first.response.responder == "knowledge", first.text
+    result = chat.say("demetri martin wrote a 224 word palindrome poem")
+    assert result.response.responder == "knowledge" and result.response.meta["kind"] == "heard_elsewhere"
+    assert "games" not in result.text.lower() and "olympic" not in result.text.lower(), result.text
+    # Still about the Olympics ("them"): the thread goes on.
+    other = named(new_chat(f"answers-{next(_ids)}"))
+    assert other.say("are you familiar with the olympics").response.responder == "knowledge"
+    going_on = other.say("yeah i watched them with my family every summer as a kid")
+    assert going_on.response.responder == "knowledge" and going_on.response.meta.get("kind") == "more", going_on.text
