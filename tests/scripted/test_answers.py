@@ -240,3 +240,28 @@ def test_a_fact_about_something_else_is_acknowledged_not_answered_with_more_of_o
     assert other.say("are you familiar with the olympics").response.responder == "knowledge"
     going_on = other.say("yeah i watched them with my family every summer as a kid")
     assert going_on.response.responder == "knowledge" and going_on.response.meta.get("kind") == "more", going_on.text
+
+
+def react_to(bot, said: str):
+    """The reaction responder alone, on a turn after a plain bot line."""
+    state = ConversationState(conversation_id="reaction-unit")
+    state.history.append(Utterance("bot", "I love hearing about that.", None))
+    ann = bot.annotator.annotate(clean_user_text(said, 1000))
+    ctx = TurnContext("reaction-unit", 1, ann, state, {}, random.Random(0), time.monotonic() + 5, threading.Event(),
+                      topics=bot.topics)
+    return bot.responders["reaction"].respond(ctx)
+
+
+@pytest.mark.parametrize("said, noun", [
+    ("they really have internet data stored in chips in the shoulder pads of football players", "internet data"),
+    ("i watched the game last night and it was really fun to see how they covered it on espn", "espn"),
+    ("well there is no written rule against them playing so if they make the cut they play", "the cut"),
+])
+def test_a_noun_in_passing_is_not_said_back_as_the_point(scripted_bot, said, noun):
+    reaction = react_to(scripted_bot, said)
+    assert reaction is not None and noun not in reaction.text.lower(), reaction.text
+
+
+def test_what_they_love_is_said_back(scripted_bot):
+    reaction = react_to(scripted_bot, "honestly i really love the national anthem it gives me chills every single time")
+    assert "national anthem" in reaction.text.lower(), reaction.text
