@@ -209,6 +209,7 @@ def test_a_question_instead_of_a_name_is_answered_not_brushed_off(chat):
     ("yes alot do you know ruben fleischer", "familiar", ("ruben fleischer",)),
     ("are you from ne i will be using chips too i think it will be bbq chips for the game", "where_from", ("bot", "cloud")),
     ("on a different note do you ever think about the planet mars", "have_you", ("the planet mars",)),
+    ("i heard its faster than ours here in the us is that true", "agree", ("right", "so", "agree", "onto", "lean")),
 ])
 def test_personal_questions_get_a_real_answer(chat, question, kind, about):
     result = named(chat).say(question)
