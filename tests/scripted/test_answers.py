@@ -218,6 +218,11 @@ def test_personal_questions_get_a_real_answer(chat, question, kind, about):
     assert not DONT_KNOW.search(result.text) and "that's something" not in result.text.lower()
 
 
+def test_did_you_know_shares_a_fact_it_does_not_ask_if_we_know_a_thing(chat):
+    result = named(chat).say("not so much really did you know women can play too if they make the cut")
+    assert "women can play" not in result.text and result.response.meta.get("kind") != "familiar", result.text
+
+
 def test_do_you_know_a_thing_the_store_knows_gets_its_fact(chat):
     result = named(chat).say("um do you know tom brady")
     assert result.response.responder == "knowledge" and "Patriots" in result.text
