@@ -94,6 +94,8 @@ class Understanding:
         self.possessive = frozenset(data["possessive_openers"])
         self.bad_news_re = compile_patterns(data["bad_news"])
         self.good_news_re = compile_patterns(data["good_news"])
+        self.news_personal = compile_patterns(data["news_personal"])
+        self.news_distant = compile_patterns(data["news_distant"])
         self.thanks_re = compile_patterns(data["thanks"])
         self.question_openers = frozenset(data["question_openers"])
         self.question_fillers = frozenset(data["question_fillers"])
@@ -205,8 +207,12 @@ class Understanding:
         return mood, found.group(mood)
 
     def bad_news(self, text: str) -> bool:
-        """'my cat died last week', 'i lost my job': the user needs sympathy, not a topic."""
-        return bool(self.bad_news_re.search(normalise(text)))
+        """'my cat died last week', 'i lost my job': the user needs sympathy, not a topic. A famous
+        or long-gone person's death ('she was an icon she died in 1886') is a fact, not their news."""
+        lowered = normalise(text)
+        if not self.bad_news_re.search(lowered):
+            return False
+        return bool(self.news_personal.search(lowered)) or not self.news_distant.search(lowered)
 
     def good_news(self, text: str) -> bool:
         """'i got a new job', 'she's doing a bit better': glad with them."""

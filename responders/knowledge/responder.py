@@ -48,6 +48,11 @@ LEAVE_TYPES = frozenset({"disinterest", "change_topic", "end_conversation", "off
 _LOWERABLE = frozenset("the a an it its they their he his she her in on at during after before since there this these "
                        "many most some one each every when while by as with about over unlike although despite".split())
 MAX_DISCUSSED = 20
+# A turn about something else than the entity we hold: words pointing back at it ("they're great")
+# keep it ours; this many content words of their own, none of ours, make it theirs.
+BACK_REFERENCES = frozenset("it its it's they them their they're he him his he's she her she's those these".split())
+OWN_THING_STEMS = 5
+DIGITS = re.compile(r"\d")
 
 
 def handoff_to(topic: str | None) -> Handoff | None:
@@ -207,6 +212,15 @@ class KnowledgeResponder(Responder):
             return self._handback(ctx, private, entity, "move_on")
         if not fresh or int(private.get("facts_on_entity", 0)) >= self.max_facts:
             return self._handback(ctx, private, entity, "handback")
+        if not agrees and self._about_something_else(ctx, entity, private):
+            # "demetri martin wrote a palindrome poem" while we talk about the Olympics: their fact is
+            # the subject now; another Olympics fact would ignore it.
+            slot = "fact_heard" if ann.reading.shares_fact or DIGITS.search(ann.text) else "acknowledge"
+            line = choose(self.lines[slot], slot, ctx, private)
+            private.pop("entity", None)
+            private.pop("said_as", None)
+            return build([line], Priority.STRONG_CONTINUE, needs_prompt=True, topic=ctx.state.current_topic,
+                         state=private, meta={"kind": "heard_elsewhere"})
         parts: list[Said | None] = []
         if words > self.short_reply and not agrees:
             slot = "fact_heard" if ann.reading.shares_fact else "acknowledge"  # their fact first, never ignored
@@ -214,6 +228,19 @@ class KnowledgeResponder(Responder):
         parts.append(self._fact_line(ctx, private, "share_more", entity, fresh[0]))
         parts.append(self._follow(ctx, private, entity))
         return self._candidate(parts, Priority.STRONG_CONTINUE, ctx, private, entity, kind="more")
+
+    def _about_something_else(self, ctx: TurnContext, entity: StoredEntity, private: dict[str, Any]) -> bool:
+        """The user's turn shares something of its own and none of it is about the entity: no word of
+        its name, of our last line, and no pronoun pointing back at it."""
+        said = normalise(ctx.annotations.text)
+        if BACK_REFERENCES & set(said.split()):
+            return False
+        user = content_stems(said, self.function_words)
+        ours = content_stems(" ".join([entity.title, str(private.get("said_as") or ""), ctx.state.last_bot_text or ""]),
+                             self.function_words)
+        if user & ours:
+            return False
+        return len(user) >= OWN_THING_STEMS or bool(DIGITS.search(said) and len(user) >= 2)
 
     @staticmethod
     def _remember(private: dict[str, Any], entity: StoredEntity, said_as: str) -> None:

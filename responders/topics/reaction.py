@@ -10,10 +10,12 @@ It keeps the current topic alive so a topic can resume afterwards.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Callable
 
-from chirpy.content import load_content
+from chirpy.annotations import Annotations
+from chirpy.content import load_content, normalise
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
 from responders.topics.engine import LEAVE_TYPES, shared_reactions
@@ -30,6 +32,7 @@ class ReactionResponder(Responder):
         "quiet_turns": 2,  # statements in a row before asking
         "min_words": 4,  # shorter replies get no reaction of their own
         "max_no_words": 14,  # longer "no ..." replies say more than no
+        "echo_words": 6,  # in a longer turn, only a name or what they love is said back ("Oh, the game!" is nonsense)
     }
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         super().__init__(config)
@@ -41,6 +44,9 @@ class ReactionResponder(Responder):
         self.quiet_turns = int(self.config["quiet_turns"])
         self.min_words = int(self.config["min_words"])
         self.max_no_words = int(self.config["max_no_words"])
+        self.echo_words = int(self.config["echo_words"])
+        frames = "|".join(data["about_frames"])
+        self.about_frame = re.compile(rf"\b(?:{frames})\s+(?:the\s+|a\s+|an\s+)?")
 
     def respond(self, ctx: TurnContext) -> Returned:
         candidate = self._respond(ctx)
@@ -56,8 +62,8 @@ class ReactionResponder(Responder):
             return None
         private = dict(ctx.private)
         entity = ann.reading.title or reading.entity(ann, prefer=self._known_to_a_topic(ctx))
-        if entity and reading.is_generic(entity):
-            entity = None  # "a movie": a kind of thing, not one to call interesting by name
+        if entity and (reading.is_generic(entity) or not self._clearly_about(ann, entity)):
+            entity = None  # "a movie": a kind of thing; "the game" picked from a run-on: not what it is about
         news = ann.reading.news
         if news:  # sorry or glad with them (never "Got it."), and the user keeps the floor
             line = choose(self.shared[news], news, ctx, private)
@@ -103,6 +109,15 @@ class ReactionResponder(Responder):
         if ctx.annotations.reading.opinion:
             return choose(self.shared["long_opinion"], "long_opinion", ctx, private)
         return choose(self.lines["statement"], "statement", ctx, private)
+
+    def _clearly_about(self, ann: Annotations, thing: str) -> bool:
+        """Is ``thing`` what the turn is about, safe to say back? A title, a name, the answer of a
+        short reply, or what they love or hate ("i really love the beatles"). A noun picked from a
+        long run-on ("espn", "football") is not."""
+        if thing == ann.reading.title or ann.reading.words <= self.echo_words or self.reading.is_named(thing, ann):
+            return True
+        lowered, named = normalise(ann.text), re.sub(r"^(?:the|a|an) ", "", thing.lower())
+        return any(lowered[found.end():].startswith(named) for found in self.about_frame.finditer(lowered))
 
     @staticmethod
     def _known_to_a_topic(ctx: TurnContext) -> Callable[[str], bool]:

@@ -83,7 +83,9 @@ class AnswersResponder(Responder):
             if found is not None and (ann.is_question or found[0].meta.get("statement_ok")):
                 intent, matched = found
                 answer = self._answer(ctx, private, intent, matched)
-                return self._deferring(ctx, answer, intent.meta.get("topic_may_answer") == "asks_back"
+                # "do you know radiohead": the knowledge responder's fact about a thing it knows beats "a little!".
+                known = bool(intent.meta.get("entity_may_answer")) and bool(ctx.annotations.linked_entities)
+                return self._deferring(ctx, answer, known or intent.meta.get("topic_may_answer") == "asks_back"
                                        or (bool(intent.meta.get("topic_may_answer")) and self._mentions_topic(ctx, sentence)))
         if ann.reading.asks_back:
             return self._deferring(ctx, self._own_answer(ctx, private), True)

@@ -194,3 +194,82 @@ def test_a_favourite_of_a_kind_is_that_kinds_pick(chat):
 def test_a_question_instead_of_a_name_is_answered_not_brushed_off(chat):
     result = chat.say("do you like birds")  # to "what's your name?"
     assert result.response.responder == "answers" and "birds" in result.response.text
+
+
+@pytest.mark.parametrize("question, kind, about", [
+    ("did you happen to catch the super bowl", "have_you", ("super bowl",)),
+    ("what do you do in your spare time", "pastime", ("spare time", "facts", "space")),
+    ("um do you have any hobbies", "pastime", ("spare time", "facts", "space")),
+    ("do you think we will ever see a game where a team scores 222 points", "will_ever", ("never", "someday")),
+    ("whose your favorite player", "favorite", ("serena williams",)),  # "whose": a misspelt "who's"
+    ("what team's your favorite", "favorite", ("packers",)),
+    ("cool were you rooting for the patriots to win the super bowl again", "rooting", ("root", "underdog")),
+    ("i like snakes what do you do for a living", "job", ("job",)),
+    ("they've had their moments are you familiar with alex smith", "familiar", ("alex smith",)),
+    ("yes alot do you know ruben fleischer", "familiar", ("ruben fleischer",)),
+    ("are you from ne i will be using chips too i think it will be bbq chips for the game", "where_from", ("bot", "cloud")),
+    ("on a different note do you ever think about the planet mars", "have_you", ("the planet mars",)),
+    ("i heard its faster than ours here in the us is that true", "agree", ("right", "so", "agree", "onto", "lean")),
+])
+def test_personal_questions_get_a_real_answer(chat, question, kind, about):
+    result = named(chat).say(question)
+    assert result.response.responder == "answers" and result.response.meta["kind"] == kind, result.text
+    assert any(words in result.response.text.lower() for words in about)
+    assert not DONT_KNOW.search(result.text) and "that's something" not in result.text.lower()
+
+
+def test_did_you_know_shares_a_fact_it_does_not_ask_if_we_know_a_thing(chat):
+    result = named(chat).say("not so much really did you know women can play too if they make the cut")
+    assert "women can play" not in result.text and result.response.meta.get("kind") != "familiar", result.text
+
+
+def test_do_you_know_a_thing_the_store_knows_gets_its_fact(chat):
+    result = named(chat).say("um do you know tom brady")
+    assert result.response.responder == "knowledge" and "Patriots" in result.text
+
+
+def test_a_famous_or_long_gone_persons_death_is_not_the_users_bad_news(chat):
+    reader = understanding()
+    assert not reader.bad_news("yeah she was an icon she died in 1886 at the tender age of 55")
+    assert not reader.bad_news("the king died in the 1500s")
+    assert reader.bad_news("my grandma died in 2019") and reader.bad_news("our dog died at the age of 14")
+    result = named(chat).say("yeah she was an icon she died in 1886 at the tender age of 55")
+    assert "sorry" not in result.text.lower() and "must be hard" not in result.text.lower(), result.text
+
+
+def test_a_fact_about_something_else_is_acknowledged_not_answered_with_more_of_ours(chat, new_chat):
+    first = named(chat).say("are you familiar with the olympics")
+    assert first.response.responder == "knowledge", first.text
+    result = chat.say("demetri martin wrote a 224 word palindrome poem")
+    assert result.response.responder == "knowledge" and result.response.meta["kind"] == "heard_elsewhere"
+    assert "games" not in result.text.lower() and "olympic" not in result.text.lower(), result.text
+    # Still about the Olympics ("them"): the thread goes on.
+    other = named(new_chat(f"answers-{next(_ids)}"))
+    assert other.say("are you familiar with the olympics").response.responder == "knowledge"
+    going_on = other.say("yeah i watched them with my family every summer as a kid")
+    assert going_on.response.responder == "knowledge" and going_on.response.meta.get("kind") == "more", going_on.text
+
+
+def react_to(bot, said: str):
+    """The reaction responder alone, on a turn after a plain bot line."""
+    state = ConversationState(conversation_id="reaction-unit")
+    state.history.append(Utterance("bot", "I love hearing about that.", None))
+    ann = bot.annotator.annotate(clean_user_text(said, 1000))
+    ctx = TurnContext("reaction-unit", 1, ann, state, {}, random.Random(0), time.monotonic() + 5, threading.Event(),
+                      topics=bot.topics)
+    return bot.responders["reaction"].respond(ctx)
+
+
+@pytest.mark.parametrize("said, noun", [
+    ("they really have internet data stored in chips in the shoulder pads of football players", "internet data"),
+    ("i watched the game last night and it was really fun to see how they covered it on espn", "espn"),
+    ("well there is no written rule against them playing so if they make the cut they play", "the cut"),
+])
+def test_a_noun_in_passing_is_not_said_back_as_the_point(scripted_bot, said, noun):
+    reaction = react_to(scripted_bot, said)
+    assert reaction is not None and noun not in reaction.text.lower(), reaction.text
+
+
+def test_what_they_love_is_said_back(scripted_bot):
+    reaction = react_to(scripted_bot, "honestly i really love the national anthem it gives me chills every single time")
+    assert "national anthem" in reaction.text.lower(), reaction.text
