@@ -56,7 +56,8 @@ class AnswersResponder(Responder):
             self.openers = re.compile(rf"^(?:(?:{_phrases(data['thing_openers']).pattern})\s+)+")
             self.swaps: dict[str, str] = dict(data["pronoun_swaps"])
             self.stops = frozenset(data["thing_stops"])
-            self.dangling = (frozenset(data["dangling_openers"]), frozenset(data["dangling_ends"]))
+            self.dangling_openers = frozenset(data["dangling_openers"])
+            self.dangling_ends = frozenset(data["dangling_ends"])
             self.participles: dict[str, str] = dict(data["participles"])
             self.favorites: dict[str, str] = dict(data["favorites"])
             self.topic_favorites: dict[str, str] = dict(data["topic_favorites"])
@@ -170,7 +171,7 @@ class AnswersResponder(Responder):
         stop = next((i for i, w in enumerate(words) if i and w in self.stops), len(words))
         words = self.trailing.sub("", " ".join(words[:stop])).split()
         words = [self.swaps.get(w, w) for w in words]
-        if len(words) > MAX_THING_WORDS or (words and (words[0] in self.dangling[0] or words[-1] in self.dangling[1])):
+        if len(words) > MAX_THING_WORDS or (words and (words[0] in self.dangling_openers or words[-1] in self.dangling_ends)):
             return "that"
         return " ".join(words)
 
