@@ -48,9 +48,8 @@ LEAVE_TYPES = frozenset({"disinterest", "change_topic", "end_conversation", "off
 _LOWERABLE = frozenset("the a an it its they their he his she her in on at during after before since there this these "
                        "many most some one each every when while by as with about over unlike although despite".split())
 MAX_DISCUSSED = 20
-# A turn about something else than the entity we hold: words pointing back at it ("they're great")
-# keep it ours; this many content words of their own, none of ours, make it theirs.
-BACK_REFERENCES = frozenset("it its it's they them their they're he him his he's she her she's those these".split())
+# A turn about something else than the entity we hold: this many content words of their own, none of
+# ours and no word pointing back at it (content: [back_references]), make it theirs.
 OWN_THING_STEMS = 5
 DIGITS = re.compile(r"\d")
 
@@ -111,6 +110,7 @@ class KnowledgeResponder(Responder):
             self.questions = QuestionReader(data["questions"], where)
             self.focus = [p for p in data["concept_focus"]["patterns"]]
             self.agreeing = frozenset(data["agreeing"]["words"])
+            self.back_references = frozenset(data["back_references"]["words"])
             self.know_forms = [re.compile(p) for p in data["questions"]["know_forms"]]
             tuning = data.get("tuning", {})
         except KeyError as exc:
@@ -233,7 +233,7 @@ class KnowledgeResponder(Responder):
         """The user's turn shares something of its own and none of it is about the entity: no word of
         its name, of our last line, and no pronoun pointing back at it."""
         said = normalise(ctx.annotations.text)
-        if BACK_REFERENCES & set(said.split()):
+        if self.back_references & set(said.split()):
             return False
         user = content_stems(said, self.function_words)
         ours = content_stems(" ".join([entity.title, str(private.get("said_as") or ""), ctx.state.last_bot_text or ""]),
