@@ -22,6 +22,9 @@ from knowledge.schema import ALIAS, PARTIAL, TITLE
 from knowledge.store import KnowledgeStore, NameHit
 from knowledge.text import LEADING_ARTICLES, singular_forms, tokens
 
+# Words that make the next noun a thing rather than a person's name.
+COUNTED_DETERMINERS = frozenset("a an my your his her our their this that these those some another every each".split())
+
 CONTENT = Path(__file__).parent / "content" / "linking.toml"
 MAX_WORDS = 6
 _RAW_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -164,7 +167,20 @@ class EntityLinker:
             score += w.capitalised
         if hit.common and not hit.generic and not cued and not capitalised:
             score += w.everyday  # "what's up", "my friends": not the film, not the show
+        elif self._surname_alone(hit, words, start, end) and not capitalised and self._after_a_determiner(words, start):
+            score += w.everyday  # "a lightning bolt": a thing, not Usain Bolt (a surname alone has no "a")
         return score
+
+    @staticmethod
+    def _surname_alone(hit: NameHit, words: list[_Word], start: int, end: int) -> bool:
+        """One word of a longer name said alone ("bolt" for Usain Bolt), as a partial or a listed alias."""
+        title_words = hit.title.lower().split()
+        return end - start == 1 and len(title_words) > 1 and (hit.kind == PARTIAL or words[start].key in title_words)
+
+    @staticmethod
+    def _after_a_determiner(words: list[_Word], start: int) -> bool:
+        """Is one of the two words before ``start`` a determiner ("a", "my", "this")?"""
+        return any(word.key in COUNTED_DETERMINERS for word in words[max(0, start - 2): start])
 
     @staticmethod
     def _non_overlapping(matches: list[_Match]) -> list[_Match]:

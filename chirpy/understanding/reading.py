@@ -43,6 +43,7 @@ class Reading:
     opinion: bool = False  # "i think ...", "honestly ..."
     asks_back: bool = False  # "what about you?"
     title: str | None = None  # "it was dune part two" -> "Dune Part Two"
+    evaluation: str | None = None  # their word for what they tell ("that's crazy", "so interesting"): "crazy"
     question_sentences: list[str] = field(default_factory=list)  # last first, normalised
 
     @property
@@ -64,7 +65,7 @@ class Understanding:
             feeling=self.feeling(text), bad_news=self.bad_news(text), good_news=self.good_news(text), thanks=self.is_thanks(text),
             shares_fact=self.shares_fact(text), unsure=self.is_unsure(text), starts_negative=self.starts_negative(text),
             opinion=self.is_opinion(text), asks_back=self.asks_back(text, asked), title=self.title(text, ann),
-            question_sentences=asked,
+            evaluation=self.evaluation(text), question_sentences=asked,
         )
 
     def __init__(self, path: Path = CONTENT) -> None:
@@ -86,6 +87,9 @@ class Understanding:
         self.positive = compile_patterns(data["positive"])
         self.asks_back_re = compile_patterns(data["what_about_you"])
         self.fact_re = compile_patterns(data["shares_fact"])
+        self.evaluation_re = re.compile(
+            r"\b(?:it'?s|it is|that'?s|thats|that is|this is|how|sounds|seems)\s+"
+            r"(?:(?:" + "|".join(data["evaluation_intensifiers"]) + r")\s+)?(" + "|".join(data["evaluations"]) + r")\b")
         self.feeling_re = self._feelings(data)
         self.negative_opener = re.compile(r"^(?:(?:um|uh|hmm|well|oh|honestly) )*(?:" + "|".join(data["negative_openers"]) + r")\b")
         self.title_opener = re.compile(r"^(?:" + "|".join(re.escape(p) for p in sorted(data["title_openers"], key=len, reverse=True)) + r")\s+")
@@ -188,6 +192,12 @@ class Understanding:
         if sentiment == "positive" and not self.likes_re.search(normalise(text)):
             return None
         return sentiment
+
+    def evaluation(self, text: str) -> str | None:
+        """The word they judge what they tell with: "crazy" in "it's pretty crazy how many ...", so a
+        reply can agree in their terms. Not after "not": "that's not crazy" has no match."""
+        found = self.evaluation_re.search(normalise(text))
+        return found.group(1) if found else None
 
     def is_opinion(self, text: str) -> bool:
         return bool(self.opinion_re.search(normalise(text)))

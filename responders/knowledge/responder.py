@@ -39,6 +39,7 @@ from chirpy.understanding import understanding
 from knowledge.entry import StoredEntity
 from knowledge.service import Knowledge
 from responders.knowledge.questions import FactualQuestion, QuestionReader, best_answer, content_stems, stem
+from responders.topics.engine import shared_reactions
 from responders.topics.lines import Said, build, choose, load_slots
 
 CONTENT = Path(__file__).parent / "content" / "knowledge.toml"
@@ -50,7 +51,7 @@ _LOWERABLE = frozenset("the a an it its they their he his she her in on at durin
 MAX_DISCUSSED = 20
 # A turn about something else than the entity we hold: this many content words of their own, none of
 # ours and no word pointing back at it (content: [back_references]), make it theirs.
-OWN_THING_STEMS = 5
+OWN_THING_STEMS = 4
 DIGITS = re.compile(r"\d")
 
 
@@ -79,12 +80,22 @@ def reads_as_clause(fact: str, entity: StoredEntity) -> bool:
     return first.lower() in {w.lower().strip(",.") for w in entity.title.split()}
 
 
+def is_acronym_of(said: str, title: str) -> bool:
+    """"nfl" for "National Football League" (the initials of its capitalised words)."""
+    initials = "".join(word[0] for word in title.split() if word[:1].isupper())
+    return said.isalpha() and 2 <= len(said) <= 5 and said.lower() == initials.lower()
+
+
 def title_fields(entity: StoredEntity, said: str | None = None) -> dict[str, str]:
     """How to name it: a name as stored ("the Beatles" mid-sentence), a common noun as the user
     said it ("bees", not "Honey bee")."""
     if entity.generic and said:
         return {"title": said.lower(), "Title": said[:1].upper() + said[1:].lower()}
+    if said and is_acronym_of(said, entity.title):  # "nfl": "the NFL", as people say it
+        return {"title": f"the {said.upper()}", "Title": f"The {said.upper()}"}
     title = entity.title
+    if entity.topic == "sports" and len(title.split()) > 1 and title.endswith("s") and not title.startswith("The "):
+        title = f"The {title}"  # a team is "the New England Patriots"
     return {"title": "the" + title[3:] if title.startswith("The ") else title, "Title": title}
 
 
@@ -95,6 +106,7 @@ class KnowledgeResponder(Responder):
         "max_facts_per_entity": 3,  # facts about one entity before handing back to its topic
         "short_reply_words": 3,  # a reply this short, without a new entity, counts as low engagement
         "min_link_score": 0.9,  # weaker links (one word of a longer name, ...) need a named, uncommon entity
+        "long_statement": 9,  # words from which a named thing counts as said in passing, within a point of their own
     }
     requires = ("linked_entities",)
     uses = ("knowledge",)  # the store and its linker, opened by the bot from [knowledge]
@@ -106,6 +118,7 @@ class KnowledgeResponder(Responder):
         data = load_content(path, CONTENT.parent)
         where = str(path)
         self.lines = load_slots(data, where)
+        self.shared = shared_reactions()  # agreeing in their word, or with their view: the topics' own lines
         try:
             self.questions = QuestionReader(data["questions"], where)
             self.focus = [p for p in data["concept_focus"]["patterns"]]
@@ -118,6 +131,7 @@ class KnowledgeResponder(Responder):
         self.max_facts = int(self.config["max_facts_per_entity"])
         self.short_reply = int(self.config["short_reply_words"])
         self.min_score = float(self.config["min_link_score"])
+        self.long_statement = int(self.config["long_statement"])
         self.echo_overlap = float(tuning.get("echo_overlap", 0.4))
         self.function_words = self.knowledge.linker.function_words
 
@@ -173,13 +187,19 @@ class KnowledgeResponder(Responder):
 
     # -- sharing ---------------------------------------------------------------------------------
     def _introduce(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity, linked: LinkedEntity) -> Returned:
-        fact = self._fresh_facts(entity, private, ctx.annotations.text)[0]
+        ann = ctx.annotations
+        fact = self._fresh_facts(entity, private, ann.text)[0]
         again = entity.id in private["discussed"]  # back to something we talked about: no "Oh, X?" a second time
+        # Named in passing in a longer statement of theirs: their point is taken in first, then ours
+        # comes as a tangent ("Speaking of the NFL, ..."), never "Ooh, the NFL!" as if that were all
+        # they said, and no "do you follow the NFL?" to someone who just told us about it.
+        passing = ann.reading.words >= self.long_statement and not ann.is_question
         self._remember(private, entity, linked.span)
-        lead = self._fact_line(ctx, private, "share_more" if again else "share_first", entity, fact)
-        follow = self._follow(ctx, private, entity)
-        if ctx.annotations.reading.shares_fact:  # "did you know ...": take in their fact before adding ours
-            return self._candidate([choose(self.lines["fact_heard"], "fact_heard", ctx, private), lead, follow],
+        slot = "share_more" if again else "share_passing" if passing else "share_first"
+        lead = self._fact_line(ctx, private, slot, entity, fact)
+        follow = self._follow(ctx, private, entity, ask=not passing)
+        if ann.reading.shares_fact or passing:  # "did you know ...": take in their fact before adding ours
+            return self._candidate([self._take_in(ctx, private), lead, follow],
                                    self._priority(ctx, entity), ctx, private, entity, kind="introduce")
         return self._candidate([lead, follow], self._priority(ctx, entity), ctx, private, entity, kind="introduce")
 
@@ -215,32 +235,51 @@ class KnowledgeResponder(Responder):
         if not agrees and self._about_something_else(ctx, entity, private):
             # "demetri martin wrote a palindrome poem" while we talk about the Olympics: their fact is
             # the subject now; another Olympics fact would ignore it.
-            slot = "fact_heard" if ann.reading.shares_fact or DIGITS.search(ann.text) else "acknowledge"
-            line = choose(self.lines[slot], slot, ctx, private)
+            line = self._take_in(ctx, private)
             private.pop("entity", None)
             private.pop("said_as", None)
             return build([line], Priority.STRONG_CONTINUE, needs_prompt=True, topic=ctx.state.current_topic,
                          state=private, meta={"kind": "heard_elsewhere"})
         parts: list[Said | None] = []
         if words > self.short_reply and not agrees:
-            slot = "fact_heard" if ann.reading.shares_fact else "acknowledge"  # their fact first, never ignored
-            parts.append(choose(self.lines[slot], slot, ctx, private))
+            parts.append(self._take_in(ctx, private))  # their point first, never ignored
         parts.append(self._fact_line(ctx, private, "share_more", entity, fresh[0]))
         parts.append(self._follow(ctx, private, entity))
         return self._candidate(parts, Priority.STRONG_CONTINUE, ctx, private, entity, kind="more")
+
+    def _take_in(self, ctx: TurnContext, private: dict[str, Any]) -> Said:
+        """A nod to what they just said, before anything of ours: in their own word when they judged
+        it ("It really is crazy!"), as news to us when it is a fact, else an acknowledgement."""
+        reading = ctx.annotations.reading
+        if reading.evaluation and not reading.opinion:
+            return choose(self.shared["mirror"], "mirror", ctx, private, evaluation=reading.evaluation)
+        if reading.opinion or reading.sentiment == "negative":  # "the patriots are overrated": never "Oh, I like that."
+            return choose(self.shared["long_opinion"], "long_opinion", ctx, private)
+        slot = "fact_heard" if reading.shares_fact or DIGITS.search(ctx.annotations.text) else "acknowledge"
+        return choose(self.lines[slot], slot, ctx, private)
 
     def _about_something_else(self, ctx: TurnContext, entity: StoredEntity, private: dict[str, Any]) -> bool:
         """The user's turn shares something of its own and none of it is about the entity: no word of
         its name, of our last line, and no pronoun pointing back at it."""
         said = normalise(ctx.annotations.text)
-        if self.back_references & set(said.split()):
-            return False
-        user = content_stems(said, self.function_words)
         ours = content_stems(" ".join([entity.title, str(private.get("said_as") or ""), ctx.state.last_bot_text or ""]),
                              self.function_words)
+        if self._refers_back(said, ours):
+            return False
+        user = content_stems(said, self.function_words)
         if user & ours:
             return False
         return len(user) >= OWN_THING_STEMS or bool(DIGITS.search(said) and len(user) >= 2)
+
+    def _refers_back(self, said: str, ours: set[str]) -> bool:
+        """Does a pronoun point back at our entity? Only one that comes before the user names a thing
+        of their own: in "i love birds they are so interesting" the "they" is the birds."""
+        for word in said.split():
+            if word in self.back_references:
+                return True
+            if word not in self.function_words and len(word) > 1 and stem(word) not in ours:
+                return False
+        return False
 
     @staticmethod
     def _remember(private: dict[str, Any], entity: StoredEntity, said_as: str) -> None:
@@ -256,13 +295,13 @@ class KnowledgeResponder(Responder):
                      topic=ctx.state.current_topic, entity=entity.title, entity_id=entity.id, state=private,
                      meta={"kind": slot})
 
-    def _follow(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity) -> Said | None:
+    def _follow(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity, ask: bool = True) -> Said | None:
         """After a fact: alternately a question and the bot's own take (initiative: not always a question)."""
         count = int(private.get("follows", 0))
         private["follows"] = count + 1
         # "mostly radiohead lately": never "Do you listen to a lot of Radiohead?" (chirpy/understanding/facts)
         liked = ctx.state.user_facts.including(ctx.annotations.user_facts).likes(entity.title, str(private.get("said_as") or ""))
-        kind = "question" if count % 2 == 0 and not liked else "opinion"
+        kind = "question" if ask and count % 2 == 0 and not liked else "opinion"
         slot = f"{kind}_{entity.topic}" if f"{kind}_{entity.topic}" in self.lines else f"{kind}_any"
         return choose(self.lines[slot], slot, ctx, private, **title_fields(entity, private.get("said_as")))
 
@@ -279,15 +318,17 @@ class KnowledgeResponder(Responder):
         description, which the user likely knows) first."""
         said = set(private.get("said", []))
         user = content_stems(user_text, self.function_words)
-        fresh = []
+        about = user - content_stems(entity.title, self.function_words)  # what they said of it, beyond its name
+        fresh: list[tuple[int, str]] = []
         for fact in (*entity.facts, entity.description):
             if not fact or fact_key(fact) in said:
                 continue
             stems = content_stems(fact, self.function_words)
             if stems and len(stems & user) / len(stems) >= self.echo_overlap:
                 continue
-            fresh.append(fact)
-        return fresh
+            fresh.append((len(stems & about), fact))
+        # A fact touching their point ("injuries" in the NFL) first; otherwise the stored order.
+        return [fact for _, fact in sorted(fresh, key=lambda pair: -min(pair[0], 1))]
 
     def _candidate(self, parts: list[Said | None], priority: Priority, ctx: TurnContext, private: dict[str, Any],
                    entity: StoredEntity, kind: str) -> Candidate:

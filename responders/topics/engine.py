@@ -50,6 +50,7 @@ class TopicResponder(Responder):
         "topic": "",  # "": the script's topic id
         "reactions": "",  # "": content/reactions.toml
         "long_answer_words": 14,  # a longer answer is the user taking the lead
+        "answer_words": 8,  # a reply to our question up to this long answers it, even naming nothing we know
         "max_strikes": 2,  # answers in a row that give nothing before the topic hands off
         "salient_words": 12,  # an utterance up to this long naming the topic is about it
     }
@@ -62,6 +63,7 @@ class TopicResponder(Responder):
         self.shared = shared_reactions(Path(self.config["reactions"]) if self.config["reactions"] else REACTIONS)
         self.reading = understanding()
         self.long_answer_words = int(self.config["long_answer_words"])
+        self.answer_words = int(self.config["answer_words"])
         self.max_strikes = int(self.config["max_strikes"])
         self.salient_words = int(self.config["salient_words"])
 
@@ -209,6 +211,7 @@ class TopicResponder(Responder):
             lead, entity, engaged, reaction = self._reaction(ctx, thread, private, answering, n_words)
             engaged = engaged and (entity is not None or not ann.is_backchannel)  # "ok", "cool": nothing given
             private["strikes"] = 0 if engaged else int(private.get("strikes", 0)) + 1
+        named_now = entity
         entity = entity or ctx.state.current_entity
         if reaction == "bad_news":  # sympathy alone: no opinion or question right after sad news
             return build([lead], Priority.STRONG_CONTINUE, topic=self.topic, entity=entity, state=private,
@@ -222,7 +225,9 @@ class TopicResponder(Responder):
             follow: Said | None = choose(self.shared["ask_back"], "ask_back", ctx, private)
             private["stage"] = "asked_back"
         else:
-            follow = self._follow_up(ctx, thread, private)
+            # Our own answer ("Mine is chess.") follows theirs: not a long reply that named nothing.
+            answered = answering and (named_now is not None or n_words <= self.answer_words)
+            follow = self._follow_up(ctx, thread, private, answered)
         if follow is None and reaction == "about_me":
             # Answered their question with nothing left to ask: stay a turn rather than switch topic.
             follow = Said(choose(self.shared["stay"], "stay", ctx, private).text, False)
@@ -287,10 +292,10 @@ class TopicResponder(Responder):
     def _declines_here(self, ctx: TurnContext) -> bool:
         return any(f.kind == "declined" and f.topic == self.topic for f in ctx.annotations.user_facts)
 
-    def _follow_up(self, ctx: TurnContext, thread: Thread, private: dict[str, Any]) -> Said | None:
-        """After reacting: the bot's own opinion once per thread, else the next question."""
+    def _follow_up(self, ctx: TurnContext, thread: Thread, private: dict[str, Any], answered: bool = True) -> Said | None:
+        """After reacting: the bot's own opinion once per thread (after their answer), else the next question."""
         opinions = thread.reactions.get("opinion")
-        if private.get("stage") == "asked" and opinions and fresh(opinions, ctx):
+        if private.get("stage") == "asked" and answered and opinions and fresh(opinions, ctx):
             private["stage"] = "opined"
             return choose(opinions, f"opinion:{thread.id}", ctx, private)
         return self._ask(ctx, private)
@@ -328,7 +333,7 @@ class TopicResponder(Responder):
             # "not really", "nah i don't": a no, however it goes on; never an upbeat "Oh, nice."
             return self._react(ctx, thread, "no", private), None, n_words > 3, "no"
         elif n_words > self.long_answer_words:
-            slot = "long_opinion" if ann.reading.opinion else "long"
+            slot = "long_opinion" if ann.reading.opinion else "mirror" if ann.reading.evaluation else "long"
         elif entity:
             slot = {"negative": "entity_negative", "positive": "entity_positive"}.get(mood or "", "entity")
             if answering and slot != "entity_negative" and "entity" in thread.reactions:
@@ -342,6 +347,8 @@ class TopicResponder(Responder):
         else:
             return self._react(ctx, thread, "other", private), None, n_words > 2, "other"
         fields = {"entity": entity, "Entity": entity[:1].upper() + entity[1:]} if entity else {}
+        if slot == "mirror":
+            fields["evaluation"] = str(ann.reading.evaluation)
         # The thread's own entity lines assume the thing answers its question: a short answer, or
         # something the topic knows ("the lakers" to "favorite team?", not "nuts" in a long reply).
         own = not entity or (answering and (n_words <= 6 or self.script.mentions(entity.lower())))
@@ -418,6 +425,8 @@ class TopicResponder(Responder):
         elif answered is not None and entity and not fact and (reading.is_named(entity, ann) or ann.reading.title):
             fields = {"entity": entity, "Entity": entity[:1].upper() + entity[1:]}
             lead = self._react(ctx, answered, "entity", private, **fields)
+        elif ctx.state.current_topic == self.topic or self.topic in ctx.state.topics_covered:
+            lead = self._heard(ctx, private)  # we are already on it: no "Oh, I love talking about sports!"
         else:
             lead = self._mention_reaction(ctx, private, entity, fact, named=named is not None)
         if self.topic not in ctx.state.topics_covered:
@@ -464,6 +473,13 @@ class TopicResponder(Responder):
                 private["asked"] = [*private.get("asked", []), thread.id]
                 first = first or thread
         return first
+
+    def _heard(self, ctx: TurnContext, private: dict[str, Any]) -> Said:
+        """A nod to a statement on a topic we already talk about: to their fact, their view, in their
+        own word ("It really is crazy!"), or to what they told us."""
+        reading = ctx.annotations.reading
+        slot = "fact" if reading.shares_fact else "long_opinion" if reading.opinion else "mirror" if reading.evaluation else "long"
+        return choose(self.shared[slot], slot, ctx, private, evaluation=reading.evaluation or "")
 
     def _mention_reaction(self, ctx: TurnContext, private: dict[str, Any], entity: str | None, fact: bool,
                           named: bool = False) -> Said:

@@ -108,6 +108,8 @@ class ReactionResponder(Responder):
             return None  # "ok cool": nothing to react to; the fallback moves the conversation on
         if ctx.annotations.reading.opinion:
             return choose(self.shared["long_opinion"], "long_opinion", ctx, private)
+        if evaluation := ctx.annotations.reading.evaluation:  # "it's crazy how ...": agree in their word
+            return choose(self.shared["mirror"], "mirror", ctx, private, evaluation=evaluation)
         return choose(self.lines["statement"], "statement", ctx, private)
 
     def _clearly_about(self, ann: Annotations, thing: str) -> bool:

@@ -32,6 +32,11 @@ ENTITIES: list[dict[str, Any]] = [
     {"title": "Quorble Cup", "topic": "sports", "popularity": 45, "aliases": ["the quorble cup"],
      "text": "The Quorble Cup is a snail racing tournament held every four years. Snailtown won the 2018 Quorble Cup "
              "in Brellin, beating Slowford in the final. The first Quorble Cup was held in 1930."},
+    {"title": "Grand Snail League", "topic": "sports", "popularity": 55, "aliases": ["GSL"],
+     "text": "The Grand Snail League is the top professional snail racing league. It has twelve teams. "
+             "Its races were first shown on television in 1994. A racing snail is retired after four seasons."},
+    {"title": "Ada Spanner", "topic": "sports", "popularity": 55, "aliases": ["Spanner"],
+     "text": "Ada Spanner is a champion snail jockey from Brellin. She rode the winning snail in three Quorble Cups."},
     {"title": "Friends", "topic": "tv", "popularity": 60,
      "text": "Friends is an American sitcom about six friends in New York. It ran for ten seasons."},
 ]

@@ -152,6 +152,27 @@ def test_a_sign_off_at_the_end_of_a_long_turn_ends_the_chat(chat):
     assert result.ended and result.response.responder == "closing"
 
 
+@pytest.mark.parametrize("sign_off", [
+    "the highest score ever was two hundred to nothing its been fun chatting",
+    "have a good day gotta run",
+    "thanks friend it was nice chatting with you as well enjoy the rest of your day",
+    "interesting for sure it was so nice chatting with a fellow bears fan",
+    "well it was nice talking to you even though i dont know a lot about football",
+    "i couldnt imagine a game without it well nice chatting",
+    "no i dont really follow it anyway nice chatting with you ttyl",
+])
+def test_sign_offs_people_really_say_end_the_chat(chat, sign_off):
+    result = named(chat).say(sign_off)
+    assert result.ended and result.response.responder == "closing"
+
+
+@pytest.mark.parametrize("not_a_sign_off", ["did you have a good day", "its fun talking about movies with my friends",
+                                            "i love talking to you about music", "i hope you have a good day at work"])
+def test_chat_about_days_and_talking_is_not_a_sign_off(chat, not_a_sign_off):
+    result = named(chat).say(not_a_sign_off)
+    assert not result.ended and result.response.responder != "closing"
+
+
 def test_a_topic_switch_is_never_answered_as_a_question(chat):
     named(chat).say("let's talk about sports")
     result = chat.say("not really. can we talk about movies instead")

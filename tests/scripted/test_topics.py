@@ -154,3 +154,27 @@ def test_a_mislabelled_script_line_is_a_clear_config_error(tmp_path: Path) -> No
         load_script(bad)
     with pytest.raises(ConfigError, match="needs script"):
         TopicResponder({})
+
+
+def test_back_on_a_covered_topic_their_words_are_taken_in_not_cheered(chat) -> None:
+    """After the sports script handed off, a sports fact is met as a fact and a judgement in the
+    user's own word, never "Oh, I love talking about sports!" as if sports were new."""
+    for said in ("i'm sam", "i like sports", "ok", "ok"):
+        chat.say(said)
+    fact = chat.say("i read that football players only play eleven minutes in a whole game")
+    judged = chat.say("yeah what a sport football is its crazy how popular it is")
+    for turn in (fact, judged):
+        assert turn.response.responder == "sports" and "love talking about" not in turn.text.lower()
+    assert "crazy" in judged.text.lower()
+
+
+def test_our_own_answer_follows_only_an_answer(chat) -> None:
+    """"For me, the best part is ..." presumes they told us theirs: never after a long reply to the
+    question that named nothing."""
+    chat.say("i'm sam")
+    asked = chat.say("i work at a bakery")
+    assert asked.text.rstrip().endswith("?")
+    reply = chat.say("unfortunately with all the automated phone menus these days it would be hard to get by")
+    assert "for me" not in reply.text.lower() and "mine " not in reply.text.lower()
+    answered = chat.say("i guess the mornings")
+    assert answered.response.responder == asked.response.responder

@@ -177,3 +177,13 @@ def test_a_declined_topic_is_not_handed_back_after_talking_about_one_of_its_team
         assert result.response.responder != "sports", t.lines
         assert result.prompt is None or result.prompt.responder != "sports", t.lines
     assert "sport" in t.say("ok lets talk about sports then").text.lower()  # asked in their own words
+
+
+def test_the_word_they_judge_with_is_read_and_a_denial_is_not() -> None:
+    from chirpy.understanding import understanding
+
+    reader = understanding()
+    assert reader.evaluation("its pretty crazy how many injuries the nfl has") == "crazy"
+    assert reader.evaluation("wow how cool is that") == "cool"
+    assert reader.evaluation("thats not crazy at all") is None
+    assert reader.evaluation("she is so sad today") is None  # how a person is, not a judgement of what they tell
