@@ -62,3 +62,14 @@ def latin_share(text: str) -> float:
 def normalise_for_comparison(text: str) -> str:
     """Lowercase, letters and digits only: two utterances equal under this are 'the same thing said'."""
     return " ".join(re.findall(WORD, text.lower()))
+
+
+def is_acronym_of(said: str, title: str) -> bool:
+    """"nfl" for "National Football League": the initials of its capitalised words."""
+    initials = "".join(word[0] for word in title.split() if word[:1].isupper())
+    return said.isalpha() and 2 <= len(said) <= 5 and said.lower() == initials.lower()
+
+
+def spoken_name(said: str, title: str) -> str:
+    """How to say a linked name back mid-sentence: "the NFL" when they said its acronym, else its title."""
+    return f"the {said.upper()}" if is_acronym_of(said, title) else title

@@ -90,6 +90,7 @@ class Understanding:
         self.evaluation_re = re.compile(
             r"\b(?:it'?s|it is|that'?s|thats|that is|this is|how|sounds|seems)\s+"
             r"(?:(?:" + "|".join(data["evaluation_intensifiers"]) + r")\s+)?(" + "|".join(data["evaluations"]) + r")\b")
+        self.evaluation_links = frozenset(data["evaluation_links"])
         self.feeling_re = self._feelings(data)
         self.negative_opener = re.compile(r"^(?:(?:um|uh|hmm|well|oh|honestly) )*(?:" + "|".join(data["negative_openers"]) + r")\b")
         self.title_opener = re.compile(r"^(?:" + "|".join(re.escape(p) for p in sorted(data["title_openers"], key=len, reverse=True)) + r")\s+")
@@ -196,8 +197,17 @@ class Understanding:
     def evaluation(self, text: str) -> str | None:
         """The word they judge what they tell with: "crazy" in "it's pretty crazy how many ...", so a
         reply can agree in their terms. Not after "not": "that's not crazy" has no match."""
-        found = self.evaluation_re.search(normalise(text))
-        return found.group(1) if found else None
+        lowered = normalise(text)
+        found = self.evaluation_re.search(lowered)
+        if not found:
+            return None
+        # "that's cool i find ..." at the very start judges what *we* said; only a judgement of what
+        # they go on to tell ("it's crazy how ...", or one later in the turn) is theirs to agree with.
+        follows = lowered[found.end():].split()[:1]
+        opening = len(lowered[: found.start()].split()) < 2
+        if opening and not (follows and follows[0] in self.evaluation_links):
+            return None
+        return found.group(1)
 
     def is_opinion(self, text: str) -> bool:
         return bool(self.opinion_re.search(normalise(text)))

@@ -34,7 +34,7 @@ from chirpy.content import load_content, normalise
 from chirpy.errors import ConfigError
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Handoff, Priority, Responder, Returned, TurnContext
-from chirpy.text import normalise_for_comparison
+from chirpy.text import is_acronym_of, normalise_for_comparison
 from chirpy.understanding import understanding
 from knowledge.entry import StoredEntity
 from knowledge.service import Knowledge
@@ -78,12 +78,6 @@ def reads_as_clause(fact: str, entity: StoredEntity) -> bool:
     if first.lower() in _LOWERABLE or first[:1].isdigit():
         return True
     return first.lower() in {w.lower().strip(",.") for w in entity.title.split()}
-
-
-def is_acronym_of(said: str, title: str) -> bool:
-    """"nfl" for "National Football League" (the initials of its capitalised words)."""
-    initials = "".join(word[0] for word in title.split() if word[:1].isupper())
-    return said.isalpha() and 2 <= len(said) <= 5 and said.lower() == initials.lower()
 
 
 def title_fields(entity: StoredEntity, said: str | None = None) -> dict[str, str]:
@@ -143,6 +137,10 @@ class KnowledgeResponder(Responder):
         private = {**ctx.private, "said": list(ctx.private.get("said", [])),
                    "discussed": list(ctx.private.get("discussed", []))}
         question = self.questions.read(ann.text)
+        if question is None and ann.reading.question_sentences:
+            # "wow that's stiff competition are you familiar with X": asked after a statement.
+            inner = self.questions.read(ann.reading.question_sentences[0])
+            question = inner if inner is not None and inner.kind == "know_about" else None
         if question is not None:
             return self._answer(ctx, private, question)
         if ann.reading.asks_back or self._not_for_a_fact(ann):
@@ -193,7 +191,7 @@ class KnowledgeResponder(Responder):
         # Named in passing in a longer statement of theirs: their point is taken in first, then ours
         # comes as a tangent ("Speaking of the NFL, ..."), never "Ooh, the NFL!" as if that were all
         # they said, and no "do you follow the NFL?" to someone who just told us about it.
-        passing = ann.reading.words >= self.long_statement and not ann.is_question
+        passing = ann.reading.words >= self.long_statement and (not ann.is_question or ann.reading.shares_fact)
         self._remember(private, entity, linked.span)
         slot = "share_more" if again else "share_passing" if passing else "share_first"
         lead = self._fact_line(ctx, private, slot, entity, fact)
@@ -223,8 +221,9 @@ class KnowledgeResponder(Responder):
             return None
         ann = ctx.annotations
         words = len(normalise(ann.text).split())
-        if ann.is_question and not ann.is_yes_no_question:
-            return None  # a question we could not read as factual: someone else answers it
+        if ann.is_question and not (ann.is_yes_no_question and self._refers_back(
+                (ann.reading.question_sentences or [normalise(ann.text)])[0], content_stems(entity.title, self.function_words))):
+            return None  # a question we could not read as factual, or about another thing: someone else answers it
         agrees = ann.is_yes or normalise(ann.text) in self.agreeing
         engaged = agrees or not (ann.is_no or ann.is_backchannel or ann.reading.unsure or words <= self.short_reply)
         fresh = self._fresh_facts(entity, private, ann.text)

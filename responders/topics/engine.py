@@ -26,7 +26,7 @@ from chirpy.content import load_content, normalise
 from chirpy.errors import ConfigError
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Handoff, Priority, Responder, Returned, TurnContext
-from chirpy.text import normalise_for_comparison
+from chirpy.text import normalise_for_comparison, spoken_name
 from chirpy.topics import Topic
 from responders.topics.lines import Line, Said, build, choose, fresh, load_slots
 from responders.topics.script import Script, Thread, load_script
@@ -36,6 +36,10 @@ from chirpy.understanding.facts import UserFacts
 REACTIONS = Path(__file__).parent / "content" / "reactions.toml"
 # Dissatisfaction types that mean "leave this topic": the user-initiative handlers answer them.
 LEAVE_TYPES = frozenset({"disinterest", "change_topic", "end_conversation", "offensive"})
+
+
+# Topics whose names are titles of works: a short answer naming one may be read as another kind.
+WORK_TOPICS = frozenset({"movies", "tv", "music", "books", "games"})
 
 
 @functools.lru_cache(maxsize=4)
@@ -279,7 +283,11 @@ class TopicResponder(Responder):
         short = answering and ann.reading.words <= 6
         if answering and not short and ann.reading.entity_mood is None:
             return False
-        named = [m.topic for m in ann.topic_mentions] if short else self._name_topics(ctx)
+        # A short answer trusts the linker only for names that are not works ("qatar" is a place to
+        # "any pets?"); a work's title may be read as another kind of work ("dune part two").
+        named = [*[m.topic for m in ann.topic_mentions],
+                 *[e.topic for e in ann.linked_entities if e.topic and e.topic not in WORK_TOPICS
+                   and not self._is_keyword(ctx, normalise(e.span))]] if short else self._name_topics(ctx)
         return bool(named) and self.topic not in named
 
     def _name_topics(self, ctx: TurnContext) -> list[str]:
@@ -309,9 +317,9 @@ class TopicResponder(Responder):
         entity, source = self._named_thing(ctx, thread, answering, n_words)
         sentiment = ann.reading.sentiment
         mood = ann.reading.entity_mood if entity else None
-        if entity and source == "phrase" and not mood and (
-                reading.is_generic(entity) or reading.is_possessed(entity) or self._is_keyword(ctx, entity)
-                or reading.says_nothing(entity) or not self._whole_reply(text, entity)):
+        if entity and source == "phrase" and (
+                reading.is_generic(entity) or reading.is_possessed(entity) or reading.says_nothing(entity)
+                or not mood and (self._is_keyword(ctx, entity) or not self._whole_reply(text, entity))):
             # "a movie", "your brother", or "work" in "i have to go to work tomorrow": a thing in
             # passing is nothing to cheer about ("Oh nice, work."); a reply that is only a name
             # ("the lakers") still is.
@@ -449,7 +457,7 @@ class TopicResponder(Responder):
         else the gazetteer's name, capitalised for speech ("Formula 1")."""
         ann = ctx.annotations
         # A topic word the linker resolved ("football" → "Association football") names nothing: skip it.
-        linked = next((e.title for e in ann.linked_entities if e.topic == self.topic
+        linked = next((spoken_name(e.span, e.title) for e in ann.linked_entities if e.topic == self.topic
                        and not self._is_keyword(ctx, normalise(e.span))), None)
         if linked:
             return linked
@@ -479,6 +487,9 @@ class TopicResponder(Responder):
         own word ("It really is crazy!"), or to what they told us."""
         reading = ctx.annotations.reading
         slot = "fact" if reading.shares_fact else "long_opinion" if reading.opinion else "mirror" if reading.evaluation else "long"
+        named = self._our_name(ctx)
+        if slot == "fact" and named:  # "did you know there's one left-handed qb in the nfl": about the NFL
+            return choose(self.shared["fact_entity"], "fact", ctx, private, entity=named, Entity=named)
         return choose(self.shared[slot], slot, ctx, private, evaluation=reading.evaluation or "")
 
     def _mention_reaction(self, ctx: TurnContext, private: dict[str, Any], entity: str | None, fact: bool,

@@ -58,3 +58,11 @@ def test_a_surname_that_is_a_word_needs_no_determiner(knowledge) -> None:
     assert "ada-spanner" not in [link.id for link in linked]
     linked = knowledge.linker.link("i think spanner is the best jockey ever")
     assert "ada-spanner" in [link.id for link in linked]
+
+
+def test_a_question_about_another_thing_leaves_the_entity_we_held(knowledge_bot, knowledge) -> None:
+    first, asked = converse(knowledge_bot, "i've been listening to the zorblat quintet all week",
+                            "wow thats some stiff competition are you familiar with max verstappen")
+    quintet = list(knowledge.store.get("the-zorblat-quintet").all_facts())
+    assert not any(f.rstrip(".").lower() in asked.text.lower() for f in quintet)
+    assert "Verstappen" in asked.text

@@ -160,6 +160,7 @@ def test_a_sign_off_at_the_end_of_a_long_turn_ends_the_chat(chat):
     "well it was nice talking to you even though i dont know a lot about football",
     "i couldnt imagine a game without it well nice chatting",
     "no i dont really follow it anyway nice chatting with you ttyl",
+    "hes great hey its been awesome chatting with you",
 ])
 def test_sign_offs_people_really_say_end_the_chat(chat, sign_off):
     result = named(chat).say(sign_off)

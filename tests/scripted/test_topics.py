@@ -178,3 +178,10 @@ def test_our_own_answer_follows_only_an_answer(chat) -> None:
     assert "for me" not in reply.text.lower() and "mine " not in reply.text.lower()
     answered = chat.say("i guess the mornings")
     assert answered.response.responder == asked.response.responder
+
+
+def test_someone_elses_thing_is_never_said_back_even_when_disliked(chat) -> None:
+    chat.say("i'm sam")
+    chat.say("i like music")
+    reply = chat.say("i never really listened to their music thats hilarious")
+    assert "their music" not in reply.text.lower()

@@ -184,6 +184,15 @@ def test_the_word_they_judge_with_is_read_and_a_denial_is_not() -> None:
 
     reader = understanding()
     assert reader.evaluation("its pretty crazy how many injuries the nfl has") == "crazy"
-    assert reader.evaluation("wow how cool is that") == "cool"
+    assert reader.evaluation("my brother told me about the parade and thats so funny") == "funny"
+    assert reader.evaluation("thats cool i find most people love them") is None  # judges our line, not theirs
     assert reader.evaluation("thats not crazy at all") is None
     assert reader.evaluation("she is so sad today") is None  # how a person is, not a judgement of what they tell
+
+
+def test_having_read_something_is_not_sharing_a_fact() -> None:
+    from chirpy.understanding import understanding
+
+    reader = understanding()
+    assert reader.shares_fact("i read that the grand snail league has twelve teams")
+    assert not reader.shares_fact("i read that but wasnt sure exactly what it meant")

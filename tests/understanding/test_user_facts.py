@@ -121,3 +121,26 @@ def test_naming_something_of_a_declined_topic_does_not_lift_the_decline(annotate
     state.history.append(Utterance("bot", "Is there a part of science you find really fascinating?"))
     ann = annotate("my brother loves the lakers though", last_bot_text=state.last_bot_text)
     assert not any(f.topic == "sports" for f in fact_reader().read(ann, state, TOPICS))
+
+
+def test_i_dont_know_to_a_topic_question_declines_nothing() -> None:
+    """"i dont know" to "do you like to read?" is unsure, not "i'm not into books"."""
+    import tempfile
+    from pathlib import Path
+
+    from chirpy.bot import Bot
+    from chirpy.config import Config
+
+    with tempfile.TemporaryDirectory() as tmp:
+        bot = Bot(Config.from_dict({"bot": {"db": str(Path(tmp) / "log.db"), "seed": 0},
+                                    "responders": {"neural": {"model": ""}}}))
+        try:
+            for n in range(6):  # several conversations: the question asked first varies with the seed
+                cid = f"unsure-{n}"
+                bot.start(cid)
+                bot.respond(cid, "i'm jo")
+                bot.respond(cid, "can we talk about books")
+                reply = bot.respond(cid, "i dont know")
+                assert not [f for f in reply.annotations.user_facts if f.kind == "declined"], reply.text
+        finally:
+            bot.close()

@@ -157,7 +157,8 @@ class FactReader:
         if not last.endswith("?") or ann.is_question:
             return []
         reading = ann.reading
-        short_no = (ann.is_no or reading.starts_negative) and reading.words <= SHORT_NO_WORDS
+        # "i don't know" opens like a no but declines nothing: they are unsure, not leaving the topic.
+        short_no = (ann.is_no or reading.starts_negative) and not reading.unsure and reading.words <= SHORT_NO_WORDS
         if short_no:
             topic = self._topic_asked(normalise(last), state.current_topic)
             return [Fact("declined", topic, topic)] if topic and not stated else []
