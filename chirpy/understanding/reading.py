@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 CONTENT = Path(__file__).parent / "content" / "understanding.toml"
 _SENTENCE_END = re.compile(r"[.!?]+")
+_DENIALS = frozenset({"not", "never", "no", "hardly", "barely"})
+_DENIAL_STEMS = frozenset({"has", "have", "is", "was", "are", "were", "does", "did", "do", "wo", "ca", "could", "should"})
 
 
 @dataclass
@@ -235,8 +237,15 @@ class Understanding:
         return bool(self.news_personal.search(lowered)) or not self.news_distant.search(lowered)
 
     def good_news(self, text: str) -> bool:
-        """'i got a new job', 'she's doing a bit better': glad with them."""
-        return bool(self.good_news_re.search(normalise(text)))
+        """'i got a new job', 'she's doing a bit better': glad with them; not "he hasn't been
+        recovering too well" (a denial just before it)."""
+        lowered = normalise(text)
+        for found in self.good_news_re.finditer(lowered):
+            before = lowered[: found.start()].split()[-4:]
+            if not any(word in _DENIALS or word.endswith("n't") or word.endswith("nt") and word[:-2] in _DENIAL_STEMS
+                       for word in before):
+                return True
+        return False
 
     def says_nothing(self, thing: str) -> bool:
         """'nope', 'yeah sure': words that answer but name nothing."""

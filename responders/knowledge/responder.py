@@ -88,8 +88,10 @@ def title_fields(entity: StoredEntity, said: str | None = None) -> dict[str, str
     if said and is_acronym_of(said, entity.title):  # "nfl": "the NFL", as people say it
         return {"title": f"the {said.upper()}", "Title": f"The {said.upper()}"}
     title = entity.title
-    if entity.topic == "sports" and len(title.split()) > 1 and title.endswith("s") and not title.startswith("The "):
-        title = f"The {title}"  # a team is "the New England Patriots"
+    if not title.startswith("The ") and (
+            entity.description.startswith(f"The {title}")  # its own text says "The Solar System is ..."
+            or entity.topic == "sports" and len(title.split()) > 1 and title.endswith("s")):  # "the New England Patriots"
+        title = f"The {title}"
     return {"title": "the" + title[3:] if title.startswith("The ") else title, "Title": title}
 
 

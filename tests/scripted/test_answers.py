@@ -161,6 +161,7 @@ def test_a_sign_off_at_the_end_of_a_long_turn_ends_the_chat(chat):
     "i couldnt imagine a game without it well nice chatting",
     "no i dont really follow it anyway nice chatting with you ttyl",
     "hes great hey its been awesome chatting with you",
+    "well i enjoyed chatting with ya",
 ])
 def test_sign_offs_people_really_say_end_the_chat(chat, sign_off):
     result = named(chat).say(sign_off)
@@ -222,7 +223,7 @@ def test_a_question_instead_of_a_name_is_answered_not_brushed_off(chat):
     ("did you happen to catch the super bowl", "have_you", ("super bowl",)),
     ("what do you do in your spare time", "pastime", ("spare time", "facts", "space")),
     ("um do you have any hobbies", "pastime", ("spare time", "facts", "space")),
-    ("do you think we will ever see a game where a team scores 222 points", "will_ever", ("never", "someday")),
+    ("do you think we will ever see a game where a team scores 222 points", "will_ever", ("never", "someday", "bet")),
     ("whose your favorite player", "favorite", ("serena williams",)),  # "whose": a misspelt "who's"
     ("what team's your favorite", "favorite", ("packers",)),
     ("cool were you rooting for the patriots to win the super bowl again", "rooting", ("root", "underdog")),

@@ -196,3 +196,12 @@ def test_having_read_something_is_not_sharing_a_fact() -> None:
     reader = understanding()
     assert reader.shares_fact("i read that the grand snail league has twelve teams")
     assert not reader.shares_fact("i read that but wasnt sure exactly what it meant")
+
+
+def test_good_news_denied_is_not_good_news() -> None:
+    from chirpy.understanding import understanding
+
+    reader = understanding()
+    assert reader.good_news("my mom is recovering well after the surgery")
+    assert not reader.good_news("yea wentz hasnt been recovering too well from his injury either")
+    assert not reader.good_news("he is not doing better")
