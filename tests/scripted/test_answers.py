@@ -233,6 +233,8 @@ def test_a_question_instead_of_a_name_is_answered_not_brushed_off(chat):
     ("are you from ne i will be using chips too i think it will be bbq chips for the game", "where_from", ("bot", "cloud")),
     ("on a different note do you ever think about the planet mars", "have_you", ("the planet mars",)),
     ("i heard its faster than ours here in the us is that true", "agree", ("right", "so", "agree", "onto", "lean")),
+    ("interesting how is that even possible", "surprise", ("wild", "guessed", "picture", "surprised")),
+    ("how on earth did he do that i want to see the footage", "surprise", ("wild", "guessed", "picture", "surprised")),
 ])
 def test_personal_questions_get_a_real_answer(chat, question, kind, about):
     result = named(chat).say(question)
