@@ -141,8 +141,11 @@ class KnowledgeResponder(Responder):
         question = self.questions.read(ann.text)
         if question is None and ann.reading.question_sentences:
             # "wow that's stiff competition are you familiar with X": asked after a statement.
+            # Only when we know the thing: an unknown one is the answers responder's ("I haven't heard
+            # of it, tell me!"), which keeps the conversation going better than our "I don't know much".
             inner = self.questions.read(ann.reading.question_sentences[0])
-            question = inner if inner is not None and inner.kind == "know_about" else None
+            known = inner is not None and inner.kind == "know_about" and bool(self._subjects(ctx, private, inner))
+            question = inner if known else None
         if question is not None:
             return self._answer(ctx, private, question)
         if ann.reading.asks_back or self._not_for_a_fact(ann):
