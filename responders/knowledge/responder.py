@@ -84,15 +84,16 @@ def title_fields(entity: StoredEntity, said: str | None = None) -> dict[str, str
     """How to name it: a name as stored ("the Beatles" mid-sentence), a common noun as the user
     said it ("bees", not "Honey bee")."""
     if entity.generic and said:
-        return {"title": said.lower(), "Title": said[:1].upper() + said[1:].lower()}
+        return {"title": said.lower(), "Title": said[:1].upper() + said[1:].lower(), "name": said.lower()}
     if said and is_acronym_of(said, entity.title):  # "nfl": "the NFL", as people say it
-        return {"title": f"the {said.upper()}", "Title": f"The {said.upper()}"}
+        return {"title": f"the {said.upper()}", "Title": f"The {said.upper()}", "name": said.upper()}
     title = entity.title
     if not title.startswith("The ") and (
             entity.description.startswith(f"The {title}")  # its own text says "The Solar System is ..."
             or entity.topic == "sports" and len(title.split()) > 1 and title.endswith("s")):  # "the New England Patriots"
         title = f"The {title}"
-    return {"title": "the" + title[3:] if title.startswith("The ") else title, "Title": title}
+    return {"title": "the" + title[3:] if title.startswith("The ") else title, "Title": title,
+            "name": title[4:] if title.startswith("The ") else title}  # "my Solar System trivia"
 
 
 @responders.register("knowledge")
@@ -230,7 +231,9 @@ class KnowledgeResponder(Responder):
                 (ann.reading.question_sentences or [normalise(ann.text)])[0], content_stems(entity.title, self.function_words))):
             return None  # a question we could not read as factual, or about another thing: someone else answers it
         agrees = ann.is_yes or normalise(ann.text) in self.agreeing
-        engaged = agrees or not (ann.is_no or ann.is_backchannel or ann.reading.unsure or words <= self.short_reply)
+        # "no", "ok", "i dunno": little back. "no it seems so much longer i guess ..." goes on: engaged.
+        brief = words <= self.short_reply or (words <= self.long_statement and (ann.is_no or ann.reading.unsure))
+        engaged = agrees or not (brief or ann.is_backchannel)
         fresh = self._fresh_facts(entity, private, ann.text)
         if not engaged:
             return self._handback(ctx, private, entity, "move_on")

@@ -5,6 +5,7 @@ comes first; a pronoun after their own new subject is theirs, not ours; "a spann
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 from chirpy.bot import Bot
 
@@ -66,3 +67,20 @@ def test_a_question_about_another_thing_leaves_the_entity_we_held(knowledge_bot,
     quintet = list(knowledge.store.get("the-zorblat-quintet").all_facts())
     assert not any(f.rstrip(".").lower() in asked.text.lower() for f in quintet)
     assert "Verstappen" in asked.text
+
+
+def test_a_name_with_its_article_is_never_said_after_my(knowledge) -> None:
+    from responders.knowledge.responder import title_fields
+
+    fields = title_fields(knowledge.store.get("grand-snail-league"))
+    assert fields["title"] == "the Grand Snail League" and fields["name"] == "Grand Snail League"
+    toml = (Path(__file__).parents[2] / "responders" / "knowledge" / "content" / "knowledge.toml").read_text()
+    assert "my {title}" not in toml and "my {Title}" not in toml  # "that's my the Solar System trivia"
+
+
+def test_a_long_reply_that_starts_with_no_is_engaged_not_a_brush_off(knowledge_bot) -> None:
+    first, more = converse(knowledge_bot, "i've been listening to the zorblat quintet all week",
+                           "no i had no idea about that i always thought they were some rock band from the city "
+                           "my sister saw them play live once")
+    assert first.response.responder == "knowledge"
+    assert more.response.meta.get("kind") != "move_on"
