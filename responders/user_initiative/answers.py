@@ -35,6 +35,10 @@ MAX_THING_WORDS = 6  # a longer "thing" is a clause, said back as "that"
 OWN_WORDS = 4  # the user said this many words besides their question: no need to turn it back
 
 
+# When it happened, at the end of the thing: "the world cup back in 2014" is said back as "the world cup".
+_WHEN = re.compile(r"(?:\s+(?:back )?in (?:the )?(?:\d{4}|\d0s|\d{4}s|'\d0s))+$")
+
+
 def _phrases(words: list[str]) -> re.Pattern[str]:
     """One alternation of literal phrases, longest first (callers anchor it)."""
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
@@ -169,7 +173,7 @@ class AnswersResponder(Responder):
         """What the question is about, said back: fillers dropped, "my" turned to "your"."""
         words = self.openers.sub("", normalise(raw)).split()
         stop = next((i for i, w in enumerate(words) if i and w in self.stops), len(words))
-        words = self.trailing.sub("", " ".join(words[:stop])).split()
+        words = _WHEN.sub("", self.trailing.sub("", " ".join(words[:stop]))).split()
         words = [self.swaps.get(w, w) for w in words]
         if len(words) > MAX_THING_WORDS or (words and (words[0] in self.dangling_openers or words[-1] in self.dangling_ends)):
             return "that"

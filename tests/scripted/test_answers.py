@@ -298,3 +298,17 @@ def test_a_noun_in_passing_is_not_said_back_as_the_point(scripted_bot, said, nou
 def test_what_they_love_is_said_back(scripted_bot):
     reaction = react_to(scripted_bot, "honestly i really love the national anthem it gives me chills every single time")
     assert "national anthem" in reaction.text.lower(), reaction.text
+
+
+@pytest.mark.parametrize("question, thing", [("did you watch the world cup back in 2014", "world cup"),
+                                             ("did you see the super bowl last year", "super bowl")])
+def test_when_it_happened_is_not_said_back_as_part_of_the_thing(chat, question, thing):
+    result = named(chat).say(question)
+    assert thing in result.text.lower() and "2014" not in result.text and "last year" not in result.text
+
+
+@pytest.mark.parametrize("filler", ["ya", "ya for sure", "yep"])
+def test_a_filler_is_never_said_back_as_a_thing(chat, filler):
+    named(chat).say("i like music")
+    result = chat.say(filler)  # to the music script's question
+    assert filler.split()[0] not in result.text.lower().replace(",", " ").replace(".", " ").split()
