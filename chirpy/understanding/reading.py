@@ -40,6 +40,7 @@ class Reading:
     good_news: bool = False  # "i got a new job", "she's doing better" (with bad_news: sorry and glad at once)
     thanks: bool = False
     shares_fact: bool = False  # "did you know ...", "i read that ..."
+    states_fact: bool = False  # ... or tells one plainly: "the nfl uses tracking chips in the shoulder pads"
     unsure: bool = False  # "i don't know", "hard to say"
     starts_negative: bool = False  # "not really ...", "nah i ..."
     opinion: bool = False  # "i think ...", "honestly ..."
@@ -65,7 +66,7 @@ class Understanding:
         return Reading(
             words=words(text), sentiment=self.sentiment(text), entity_mood=self.entity_mood(text),
             feeling=self.feeling(text), bad_news=self.bad_news(text), good_news=self.good_news(text), thanks=self.is_thanks(text),
-            shares_fact=self.shares_fact(text), unsure=self.is_unsure(text), starts_negative=self.starts_negative(text),
+            shares_fact=self.shares_fact(text), states_fact=self.states_fact(text, ann.is_question), unsure=self.is_unsure(text), starts_negative=self.starts_negative(text),
             opinion=self.is_opinion(text), asks_back=self.asks_back(text, asked), title=self.title(text, ann),
             evaluation=self.evaluation(text), question_sentences=asked,
         )
@@ -89,6 +90,9 @@ class Understanding:
         self.positive = compile_patterns(data["positive"])
         self.asks_back_re = compile_patterns(data["what_about_you"])
         self.fact_re = compile_patterns(data["shares_fact"])
+        self.fact_marker = re.compile(r"\b(?:" + "|".join(data["fact_markers"]) + r")\b")
+        self.first_person = re.compile(r"^(?:(?:" + "|".join(map(re.escape, data["leading_fillers"])) + r") )*(?:i|i'?m|im|i'?ve|ive|i'?d|my|me|we|our)\b")
+        self.fact_min_words = 8
         self.evaluation_re = re.compile(
             r"\b(?:it'?s|it is|that'?s|thats|that is|this is|how|sounds|seems)\s+"
             r"(?:(?:" + "|".join(data["evaluation_intensifiers"]) + r")\s+)?(" + "|".join(data["evaluations"]) + r")\b")
@@ -328,6 +332,16 @@ class Understanding:
 
     def shares_fact(self, text: str) -> bool:
         return bool(self.fact_re.search(normalise(text)))
+
+    def states_fact(self, text: str, question: bool = False) -> bool:
+        """A fact told plainly, about the world rather than themselves: long enough, with a number or
+        a record word ("only", "never", "first", "invented"), not opening on "i"/"my", not their
+        opinion, and no question in it. What an acknowledgement should meet with "I didn't know that"."""
+        lowered = normalise(text)
+        if self.shares_fact(text):
+            return True
+        return (len(lowered.split()) >= self.fact_min_words and bool(self.fact_marker.search(lowered))
+                and not self.first_person.match(lowered) and not self.is_opinion(text) and not question)
 
 
 @functools.lru_cache(maxsize=4)

@@ -262,7 +262,7 @@ class KnowledgeResponder(Responder):
             return choose(self.shared["mirror"], "mirror", ctx, private, evaluation=reading.evaluation)
         if reading.opinion or reading.sentiment == "negative":  # "the patriots are overrated": never "Oh, I like that."
             return choose(self.shared["long_opinion"], "long_opinion", ctx, private)
-        slot = "fact_heard" if reading.shares_fact or DIGITS.search(ctx.annotations.text) else "acknowledge"
+        slot = "fact_heard" if reading.states_fact else "acknowledge"
         return choose(self.lines[slot], slot, ctx, private)
 
     def _about_something_else(self, ctx: TurnContext, entity: StoredEntity, private: dict[str, Any]) -> bool:

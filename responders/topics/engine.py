@@ -341,7 +341,8 @@ class TopicResponder(Responder):
             # "not really", "nah i don't": a no, however it goes on; never an upbeat "Oh, nice."
             return self._react(ctx, thread, "no", private), None, n_words > 3, "no"
         elif n_words > self.long_answer_words:
-            slot = "long_opinion" if ann.reading.opinion else "mirror" if ann.reading.evaluation else "long"
+            slot = ("long_opinion" if ann.reading.opinion else "mirror" if ann.reading.evaluation
+                    else "fact" if ann.reading.states_fact else "long")
         elif entity:
             slot = {"negative": "entity_negative", "positive": "entity_positive"}.get(mood or "", "entity")
             if answering and slot != "entity_negative" and "entity" in thread.reactions:
@@ -486,7 +487,8 @@ class TopicResponder(Responder):
         """A nod to a statement on a topic we already talk about: to their fact, their view, in their
         own word ("It really is crazy!"), or to what they told us."""
         reading = ctx.annotations.reading
-        slot = "fact" if reading.shares_fact else "long_opinion" if reading.opinion else "mirror" if reading.evaluation else "long"
+        slot = ("fact" if reading.shares_fact else "long_opinion" if reading.opinion else "mirror" if reading.evaluation
+                else "fact" if reading.states_fact else "long")
         named = self._our_name(ctx)
         if slot == "fact" and named:  # "did you know there's one left-handed qb in the nfl": about the NFL
             return choose(self.shared["fact_entity"], "fact", ctx, private, entity=named, Entity=named)

@@ -110,6 +110,8 @@ class ReactionResponder(Responder):
             return choose(self.shared["long_opinion"], "long_opinion", ctx, private)
         if evaluation := ctx.annotations.reading.evaluation:  # "it's crazy how ...": agree in their word
             return choose(self.shared["mirror"], "mirror", ctx, private, evaluation=evaluation)
+        if ctx.annotations.reading.states_fact:  # "rb green ellis never fumbled": news to us, said so
+            return choose(self.shared["fact"], "fact", ctx, private)
         return choose(self.lines["statement"], "statement", ctx, private)
 
     def _clearly_about(self, ann: Annotations, thing: str) -> bool:

@@ -185,3 +185,11 @@ def test_someone_elses_thing_is_never_said_back_even_when_disliked(chat) -> None
     chat.say("i like music")
     reply = chat.say("i never really listened to their music thats hilarious")
     assert "their music" not in reply.text.lower()
+
+
+def test_a_long_fact_told_plainly_is_met_as_news_to_us(chat) -> None:
+    chat.say("i'm sam")
+    chat.say("i like sports")
+    reply = chat.say("former patriots running back green ellis never fumbled the football in his whole career")
+    assert any(words in reply.text.lower() for words in ("didn't know", "never would have guessed", "wild", "fascinating",
+                                                         "surprising", "fun fact", "learning stuff", "never knew"))

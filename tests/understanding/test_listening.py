@@ -205,3 +205,14 @@ def test_good_news_denied_is_not_good_news() -> None:
     assert reader.good_news("my mom is recovering well after the surgery")
     assert not reader.good_news("yea wentz hasnt been recovering too well from his injury either")
     assert not reader.good_news("he is not doing better")
+
+
+def test_a_fact_told_plainly_is_read_as_a_fact_and_a_story_of_their_own_is_not() -> None:
+    from chirpy.understanding import understanding
+
+    reader = understanding()
+    assert reader.states_fact("yea espn won an emmy for the yellow line that shows the first down")
+    assert reader.states_fact("in many states the coaches are the highest paid people")
+    assert not reader.states_fact("i had to shovel snow for 2 hours today we got 7 inches")  # their day
+    assert not reader.states_fact("no in my opinion that third movie is loud and not much fun")  # a view
+    assert not reader.states_fact("he likes pizza a lot")
