@@ -104,6 +104,7 @@ class KnowledgeResponder(Responder):
         "short_reply_words": 3,  # a reply this short, without a new entity, counts as low engagement
         "min_link_score": 0.9,  # weaker links (one word of a longer name, ...) need a named, uncommon entity
         "long_statement": 9,  # words from which a named thing counts as said in passing, within a point of their own
+        "answer_words": 14,  # ... unless it answers our question in as many words ("mostly radiohead lately and ...")
     }
     requires = ("linked_entities",)
     uses = ("knowledge",)  # the store and its linker, opened by the bot from [knowledge]
@@ -129,6 +130,7 @@ class KnowledgeResponder(Responder):
         self.short_reply = int(self.config["short_reply_words"])
         self.min_score = float(self.config["min_link_score"])
         self.long_statement = int(self.config["long_statement"])
+        self.answer_words = int(self.config["answer_words"])
         self.echo_overlap = float(tuning.get("echo_overlap", 0.4))
         self.function_words = self.knowledge.linker.function_words
 
@@ -197,7 +199,9 @@ class KnowledgeResponder(Responder):
         # Named in passing in a longer statement of theirs: their point is taken in first, then ours
         # comes as a tangent ("Speaking of the NFL, ..."), never "Ooh, the NFL!" as if that were all
         # they said, and no "do you follow the NFL?" to someone who just told us about it.
-        passing = ann.reading.words >= self.long_statement and (not ann.is_question or ann.reading.shares_fact)
+        answering = (ctx.state.last_bot_text or "").rstrip().endswith("?") and ann.reading.words <= self.answer_words
+        passing = (ann.reading.words >= self.long_statement and not answering  # "mostly radiohead lately ..." answers us
+                   and (not ann.is_question or ann.reading.shares_fact))
         self._remember(private, entity, linked.span)
         slot = "share_more" if again else "share_passing" if passing else "share_first"
         lead = self._fact_line(ctx, private, slot, entity, fact)

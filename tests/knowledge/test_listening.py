@@ -84,3 +84,14 @@ def test_a_long_reply_that_starts_with_no_is_engaged_not_a_brush_off(knowledge_b
                            "my sister saw them play live once")
     assert first.response.responder == "knowledge"
     assert more.response.meta.get("kind") != "move_on"
+
+
+def test_an_answer_to_our_question_naming_a_thing_is_not_a_passing_mention(knowledge_bot) -> None:
+    cid = f"listening-{next(_ids)}"
+    knowledge_bot.start(cid)
+    knowledge_bot.respond(cid, "my name is sam")
+    asked = knowledge_bot.respond(cid, "lets talk about music")
+    assert asked.text.rstrip().endswith("?")
+    answer = knowledge_bot.respond(cid, "mostly the zorblat quintet lately and some old jazz records")
+    assert answer.response.responder == "knowledge"
+    assert "reminds me" not in answer.text and "Speaking of" not in answer.text and "Funny you mention" not in answer.text
