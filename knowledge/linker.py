@@ -168,7 +168,7 @@ class EntityLinker:
         if hit.common and not hit.generic and not cued and not capitalised:
             score += w.everyday  # "what's up", "my friends": not the film, not the show
         elif self._surname_alone(hit, words, start, end) and not capitalised and self._after_a_determiner(words, start):
-            score += w.everyday  # "a lightning bolt": a thing, not Usain Bolt (a surname alone has no "a")
+            return 0.0  # "a lightning bolt": a thing, whatever the topic; a surname alone never takes "a"
         return score
 
     @staticmethod
