@@ -38,6 +38,20 @@ REACTIONS = Path(__file__).parent / "content" / "reactions.toml"
 LEAVE_TYPES = frozenset({"disinterest", "change_topic", "end_conversation", "offensive"})
 
 
+# Reactions to a long turn of the user's own, after which the user may keep the floor.
+LISTENING_REACTIONS = frozenset({"long", "long_opinion", "mirror", "fact", "fact_entity"})
+
+
+def quiet_turns(ctx: TurnContext) -> int:
+    """How many bot turns in a row (most recent first) asked nothing."""
+    count = 0
+    for text in reversed(ctx.state.bot_utterances()):
+        if text.rstrip().endswith("?"):
+            break
+        count += 1
+    return count
+
+
 # Topics whose names are titles of works: a short answer naming one may be read as another kind.
 WORK_TOPICS = frozenset({"movies", "tv", "music", "books", "games"})
 
@@ -55,6 +69,7 @@ class TopicResponder(Responder):
         "reactions": "",  # "": content/reactions.toml
         "long_answer_words": 14,  # a longer answer is the user taking the lead
         "answer_words": 8,  # a reply to our question up to this long answers it, even naming nothing we know
+        "listen_turns": 2,  # bot turns in a row without a question, after which a long turn of theirs no longer keeps the floor
         "max_strikes": 2,  # answers in a row that give nothing before the topic hands off
         "salient_words": 12,  # an utterance up to this long naming the topic is about it
     }
@@ -68,6 +83,7 @@ class TopicResponder(Responder):
         self.reading = understanding()
         self.long_answer_words = int(self.config["long_answer_words"])
         self.answer_words = int(self.config["answer_words"])
+        self.listen_turns = int(self.config["listen_turns"])
         self.max_strikes = int(self.config["max_strikes"])
         self.salient_words = int(self.config["salient_words"])
 
@@ -222,6 +238,13 @@ class TopicResponder(Responder):
                          must_stay=True, meta={"reaction": reaction})  # never swapped for "Hmm."
         if int(private.get("strikes", 0)) >= self.max_strikes:
             return self._handoff(ctx, private, [lead], entity, reaction)
+        if (reaction in LISTENING_REACTIONS and named_now is None and n_words > self.long_answer_words
+                and quiet_turns(ctx) < self.listen_turns):
+            # A long turn of their own (a story, a fact, a view) naming nothing we asked for: take it
+            # in and let them go on, since our next scripted line would ignore it. After a few such
+            # turns in a row we lead again.
+            return build([lead], Priority.STRONG_CONTINUE, topic=self.topic, entity=entity, state=private,
+                         user_led=True, meta={"reaction": reaction, "thread": thread.id, "listening": True})
         asked_us = reaction == "about_me" and not ann.reading.asks_back
         if asked_us and fresh(self.shared["ask_back"], ctx):
             # They asked about our taste: answer, then ask it back ("What about you?"), as people do,

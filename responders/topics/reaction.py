@@ -18,7 +18,7 @@ from chirpy.annotations import Annotations
 from chirpy.content import load_content, normalise
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
-from responders.topics.engine import LEAVE_TYPES, shared_reactions
+from responders.topics.engine import LEAVE_TYPES, quiet_turns, shared_reactions
 from responders.topics.lines import Said, build, choose, load_slots
 from chirpy.understanding import understanding
 
@@ -81,7 +81,7 @@ class ReactionResponder(Responder):
             if line is None:
                 return None
         topic = ctx.state.current_topic
-        if self._quiet(ctx) < self.quiet_turns:
+        if quiet_turns(ctx) < self.quiet_turns:
             return build([line], Priority.WEAK_CONTINUE, topic=topic, entity=entity or ctx.state.current_entity,
                          state=private, user_led=True, meta={"kind": kind})
         if entity and not topic:
@@ -127,13 +127,3 @@ class ReactionResponder(Responder):
     def _known_to_a_topic(ctx: TurnContext) -> Callable[[str], bool]:
         """Prefer naming back things some topic knows ("the violin" over "your sister")."""
         return lambda phrase: any(topic.mentions(phrase) for topic in ctx.topics)
-
-    @staticmethod
-    def _quiet(ctx: TurnContext) -> int:
-        """How many bot turns in a row (most recent first) asked nothing."""
-        count = 0
-        for text in reversed(ctx.state.bot_utterances()):
-            if text.rstrip().endswith("?"):
-                break
-            count += 1
-        return count

@@ -193,3 +193,17 @@ def test_a_long_fact_told_plainly_is_met_as_news_to_us(chat) -> None:
     reply = chat.say("former patriots running back green ellis never fumbled the football in his whole career")
     assert any(words in reply.text.lower() for words in ("didn't know", "never would have guessed", "wild", "fascinating",
                                                          "surprising", "fun fact", "learning stuff", "never knew"))
+
+
+def test_a_long_turn_of_their_own_keeps_the_floor_for_a_while(chat) -> None:
+    """A story that answers nothing we asked gets taken in, without our next scripted line piled on;
+    after two such quiet turns the bot leads again."""
+    chat.say("i'm sam")
+    chat.say("i like sports")
+    stories = ["my uncle used to drive three hours every weekend just to watch the local team lose again and again",
+               "and then one year they finally made the playoffs and the whole town threw a parade down main street",
+               "anyway after that season half the players retired and the team went right back to losing every game"]
+    replies = [chat.say(story) for story in stories]
+    assert not replies[0].text.rstrip().endswith("?") and replies[0].response.meta.get("listening")
+    assert any(r.text.rstrip().endswith("?") or r.prompt is not None or not r.response.meta.get("listening")
+               for r in replies[1:])  # the bot leads again within a few turns
