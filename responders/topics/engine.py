@@ -243,8 +243,11 @@ class TopicResponder(Responder):
             # A long turn of their own (a story, a fact, a view) naming nothing we asked for: take it
             # in and let them go on, since our next scripted line would ignore it. After a few such
             # turns in a row we lead again.
+            # Agreeing in their word or taking in their fact is said as written; a plain nod may be
+            # swapped for a back-channel by the initiative controller.
             return build([lead], Priority.STRONG_CONTINUE, topic=self.topic, entity=entity, state=private,
-                         user_led=True, meta={"reaction": reaction, "thread": thread.id, "listening": True})
+                         user_led=True, must_stay=reaction in ("mirror", "fact", "fact_entity"),
+                         meta={"reaction": reaction, "thread": thread.id, "listening": True})
         asked_us = reaction == "about_me" and not ann.reading.asks_back
         if asked_us and fresh(self.shared["ask_back"], ctx):
             # They asked about our taste: answer, then ask it back ("What about you?"), as people do,

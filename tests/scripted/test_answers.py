@@ -162,6 +162,7 @@ def test_a_sign_off_at_the_end_of_a_long_turn_ends_the_chat(chat):
     "no i dont really follow it anyway nice chatting with you ttyl",
     "hes great hey its been awesome chatting with you",
     "well i enjoyed chatting with ya",
+    "cleveland can hope so thanks for talking football with me",
 ])
 def test_sign_offs_people_really_say_end_the_chat(chat, sign_off):
     result = named(chat).say(sign_off)
