@@ -74,6 +74,7 @@ class Turn:
     history: int
     reused: int
     prefill: float
+    threads: int  # the thread count the decode steps ended on
 
 
 def answer(gen: SharedCacheGenerator, history: list[str], n: int, deadline_s: float, key: str | None,
@@ -104,7 +105,8 @@ def answer(gen: SharedCacheGenerator, history: list[str], n: int, deadline_s: fl
     finally:
         del gen._decoder
     in_time = sum(t - started <= deadline_s for t in ready)
-    return Turn(latency, cpu, min(in_time, gen.settings.max_new_tokens), len(prefix), rows.reused_tokens, rows.prefill_s)
+    return Turn(latency, cpu, min(in_time, gen.settings.max_new_tokens), len(prefix), rows.reused_tokens, rows.prefill_s,
+                rows.decode_threads)
 
 
 def utterance(rng: torch.Generator, words: int) -> str:
@@ -138,6 +140,8 @@ def main() -> None:
     ap.add_argument("--v1-precision", default="int8")
     ap.add_argument("--precision", default="auto")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--decode-threads", type=int, default=0,
+                    help="new: decode_threads (0 = auto: --threads or 1, measured); v1 always decodes on --threads")
     ap.add_argument("--passive-omp", action="store_true", help="OMP_WAIT_POLICY=PASSIVE (see bench/generation.py)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -149,16 +153,17 @@ def main() -> None:
     base = GPT2LMHeadModel(GPT2Config(**SIZES[args.size])).eval()
     common = dict(max_new_tokens=args.new_tokens, stop_at_newline=False, history_tokens=args.history_tokens)
     v1 = build(base, args.v1_precision, IdTokenizer(), GenerationSettings(**common, history_trim_tokens=0,
-                                                                          prefix_cache_mb=0))
+                                                                          prefix_cache_mb=0, decode_threads=args.threads))
     new = build(base, args.precision, IdTokenizer(), GenerationSettings(**common, history_trim_tokens=args.trim,
-                                                                        prefix_cache_mb=args.cache_mb))
+                                                                        prefix_cache_mb=args.cache_mb,
+                                                                        decode_threads=args.decode_threads))
     machine = measure_machine()
     peers = [name for name in ("ctranslate2", "onnxruntime") if importlib.util.find_spec(name)]
     print(f"GPT-2-{args.size}-sized, N={args.n}, {args.new_tokens} new tokens, threads={args.threads}, "
           f"deadline {args.deadline} s, history budget {args.history_tokens} tokens (new: trimmed in "
           f"{args.trim}-token chunks), load average at start {os.getloadavg()[0]:.2f}")
     print(f"v1: precision {v1.loaded.phases}, no reuse;  new: precision {new.loaded.phases} "
-          f"(asked: {args.precision}), prefix cache {args.cache_mb:.0f} MB")
+          f"(asked: {args.precision}), prefix cache {args.cache_mb:.0f} MB, {new.decode_threads.describe()}")
     print(f"peers: {', '.join(peers) if peers else 'CTranslate2 and ONNX Runtime not installed: skipped'}")
     print(f"measured: read bandwidth {machine.bandwidth / 1e9:.1f} GB/s; matmul "
           + ", ".join(f"{k} {v / 1e9:.0f} GFLOP/s" for k, v in machine.flops.items()))
@@ -168,7 +173,7 @@ def main() -> None:
     rows: list[tuple[Turn, Turn]] = []
     peak_bytes = 0
     print(f"\n{'turn':>4} {'history':>7} {'reused':>6} | {'v1 s':>6} {'cpu':>5} {'ready':>5} {'prefill':>7} | {'new s':>6} "
-          f"{'cpu':>5} {'ready':>5} {'prefill':>7} | {'floor v1':>8} {'floor new':>9}")
+          f"{'cpu':>5} {'ready':>5} {'prefill':>7} {'thr':>3} | {'floor v1':>8} {'floor new':>9}")
     for turn in range(args.turns + args.extra_turns):
         history.append(utterance(rng, user_words))
         a = answer(v1, history, args.n, args.deadline, None, seed=turn)
@@ -181,7 +186,7 @@ def main() -> None:
         mark = "  (past the budget)" if turn >= args.turns else ""
         print(f"{turn + 1:>4} {b.history:>7} {b.reused:>6} | {a.latency:>6.2f} {a.cpu:>5.2f} {a.tokens_by_deadline:>5} "
               f"{a.prefill:>7.2f} | "
-              f"{b.latency:>6.2f} {b.cpu:>5.2f} {b.tokens_by_deadline:>5} {b.prefill:>7.2f} | {fl_v1:>8.2f} "
+              f"{b.latency:>6.2f} {b.cpu:>5.2f} {b.tokens_by_deadline:>5} {b.prefill:>7.2f} {b.threads:>3} | {fl_v1:>8.2f} "
               f"{fl_new:>9.2f}{mark}",
               flush=True)
         history.append(utterance(rng, bot_words))

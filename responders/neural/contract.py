@@ -29,6 +29,7 @@ class GenerationSettings:
     do_sample: bool = True
     stop_at_newline: bool = True  # a reply is one line; False only for raw-LM comparisons
     decoder: str = "auto"  # "auto" (shared-prefix for GPT-2, else generic) | "prefix" | "generic"
+    decode_threads: int = 0  # threads for the decode steps; 0 = auto: the process's count or 1, measured (threads.py)
 
     def __post_init__(self) -> None:
         problems = []
@@ -48,6 +49,8 @@ class GenerationSettings:
             problems.append("history_trim_tokens must be an integer >= 0 and below history_tokens")
         if not (isinstance(self.prefix_cache_mb, (int, float)) and self.prefix_cache_mb >= 0):
             problems.append("prefix_cache_mb must be >= 0 (0 = off)")
+        if not (isinstance(self.decode_threads, int) and self.decode_threads >= 0):
+            problems.append("decode_threads must be an integer >= 0 (0 = auto)")
         if self.decoder not in {"auto", "prefix", "generic"}:
             problems.append("decoder must be auto, prefix or generic")
         if problems:

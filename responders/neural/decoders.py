@@ -237,20 +237,19 @@ class GPT2PrefixDecoder:
         """q (R, H, D), already scaled -> attention output (R, H, D) over prefix (shared) + suffix (per row).
 
         The two parts are attended separately and merged through their softmax normalisers, so the
-        shared prefix is one fused attention of all R rows and is never copied per row."""
+        shared prefix is one fused attention of all R rows and is never copied per row. The prefix
+        enters the merge as one extra "key" whose score is its log-sum-exp and whose "value" is its
+        attention output: one softmax over (1 + t) scores then weighs both parts exactly.
+        """
         t = self.filled + 1
-        sk, sv = self.suffix_k[i][:, :, :t], self.suffix_v[i][:, :, :t]  # (R, H, t, D)
         out_p, lse_p = prefix_attention(q.transpose(0, 1).unsqueeze(0).contiguous(), self.prefix_k[i],
                                         self.prefix_v[i])
-        lse_p = lse_p.transpose(0, 1)  # (R, H)
-        suffix_scores = torch.matmul(sk, q.unsqueeze(-1)).squeeze(-1).float()  # (R, H, t)
-        top = torch.maximum(lse_p, suffix_scores.amax(dim=-1))
-        w_prefix = torch.exp(lse_p - top)  # the prefix's total softmax mass, up to the common factor
-        w_suffix = torch.exp(suffix_scores - top.unsqueeze(-1))
-        total = (w_prefix + w_suffix.sum(dim=-1)).unsqueeze(-1)
-        mixed = out_p.transpose(0, 1) * w_prefix.unsqueeze(-1).to(q.dtype)
-        mixed = mixed + torch.matmul(w_suffix.to(q.dtype).unsqueeze(-2), sv).squeeze(-2)
-        return mixed / total.to(q.dtype)
+        # Multiply-and-sum, not matmul: 320 tiny (t x D)·(D) products cost ~4x more through batched BLAS.
+        suffix_scores = (self.suffix_k[i][:, :, :t] * q.unsqueeze(2)).sum(dim=-1).to(lse_p.dtype)  # (R, H, t)
+        weights = torch.softmax(torch.cat((lse_p.transpose(0, 1).unsqueeze(-1), suffix_scores), dim=-1), dim=-1)
+        weights = weights.to(q.dtype)
+        mixed = out_p.transpose(0, 1) * weights[..., :1]
+        return mixed + torch.matmul(weights[..., 1:].unsqueeze(-2), self.suffix_v[i][:, :, :t]).squeeze(-2)
 
     def step(self, tokens: torch.Tensor) -> torch.Tensor:
         rows = tokens.shape[0]

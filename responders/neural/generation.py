@@ -37,6 +37,7 @@ from responders.neural.loading import LoadedModel
 from responders.neural.prefix_cache import PrefixCache
 from responders.neural.sampling import next_tokens
 from responders.neural.scoring import Ending, NeuralCandidate
+from responders.neural.threads import DecodeThreads, TurnThreads
 
 StopCheck = Callable[[], bool] | threading.Event | None
 SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
@@ -53,6 +54,7 @@ class DecodedRows:
     steps: int = 0
     stop: str = STOP_COMPLETE
     reused_tokens: int = 0
+    decode_threads: int = 0  # the thread count the last decode steps ran on
     prefill_s: float = 0.0
     decode_s: float = 0.0
 
@@ -84,13 +86,14 @@ class SharedCacheGenerator:
         self.model_key = f"{loaded.name}|{loaded.phases}|{self._decoder_kind()}|#{next(_serials)}"
         self._lock = threading.Lock()
         self._first_step_s = 0.0  # the last turn's first decode step: predicts this turn's first one
+        self.decode_threads = DecodeThreads(self.settings.decode_threads)
         self._encode_turn = lru_cache(maxsize=4096)(lambda text: tuple(encode_turn(self.tokenizer, text)))
         # Decoding the whole vocabulary takes ~0.3 s: do it at start-up, not inside the first turn's deadline.
         self.stop_token_ids = self._stop_token_ids()
 
     def describe(self) -> str:
         cache = f"prefix cache {self.settings.prefix_cache_mb:g} MB" if self.prefix_cache.enabled else "no prefix cache"
-        return f"{self.loaded.name} in-process ({self.loaded.phases}, {cache})"
+        return f"{self.loaded.name} in-process ({self.loaded.phases}, {cache}, {self.decode_threads.describe()})"
 
     def close(self) -> None:
         self.prefix_cache.clear()
@@ -170,8 +173,8 @@ class SharedCacheGenerator:
             if deadline is not None and time.monotonic() >= deadline:
                 return DecodedRows.empty(n, STOP_DEADLINE)
         try:
-            with torch.inference_mode():
-                return self._decode(prefix, n, seed, should_stop, deadline, cache_key)
+            with torch.inference_mode(), self.decode_threads.turn() as threads:
+                return self._decode(prefix, n, seed, should_stop, deadline, cache_key, threads)
         finally:
             self._lock.release()
 
@@ -186,7 +189,7 @@ class SharedCacheGenerator:
         return logits, reused
 
     def _decode(self, prefix: list[int], n: int, seed: int | None, should_stop: StopCheck,
-                deadline: float | None, cache_key: Hashable | None) -> DecodedRows:
+                deadline: float | None, cache_key: Hashable | None, threads: TurnThreads) -> DecodedRows:
         s = self.settings
         rows = DecodedRows.empty(n)
         if _stop_requested(should_stop):
@@ -230,11 +233,14 @@ class SharedCacheGenerator:
                 active, chosen = active[live], chosen[live]
                 decoder.keep(live)
             step_started = time.perf_counter()
+            threads.before_step()
             logits = decoder.step(chosen)
-            next_step_s = time.perf_counter() - step_started
+            threads.after_step(took := time.perf_counter() - step_started)
+            next_step_s = threads.expected_s(default=took)  # probe steps alternate thread counts
             if step == 0:
                 self._first_step_s = next_step_s
         rows.decode_s = time.perf_counter() - started - rows.prefill_s
+        rows.decode_threads = threads.current
         return rows
 
     def _candidate(self, ids: list[int], logprob: float, done: bool, stop: str) -> NeuralCandidate | None:

@@ -32,7 +32,7 @@ from responders.neural.scoring import make_scorer
 log = logging.getLogger("chirpy.neural")
 CONTENT = Path(__file__).parent / "content" / "openers.toml"
 GENERATION_KEYS = ("num_candidates", "max_new_tokens", "temperature", "top_p", "top_k", "history_tokens",
-                   "history_trim_tokens", "prefix_cache_mb")
+                   "history_trim_tokens", "prefix_cache_mb", "decode_threads")
 
 
 @responders.register("neural")
