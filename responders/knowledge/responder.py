@@ -38,6 +38,7 @@ from chirpy.text import is_acronym_of, normalise_for_comparison
 from chirpy.understanding import understanding
 from knowledge.entry import StoredEntity
 from knowledge.service import Knowledge
+from knowledge.shaping import without_corporate_suffix
 from responders.knowledge.questions import FactualQuestion, QuestionReader, best_answer, content_stems, stem
 from responders.topics.engine import shared_reactions
 from responders.topics.lines import Said, build, choose, load_slots
@@ -87,7 +88,7 @@ def title_fields(entity: StoredEntity, said: str | None = None) -> dict[str, str
         return {"title": said.lower(), "Title": said[:1].upper() + said[1:].lower(), "name": said.lower()}
     if said and is_acronym_of(said, entity.title):  # "nfl": "the NFL", as people say it
         return {"title": f"the {said.upper()}", "Title": f"The {said.upper()}", "name": said.upper()}
-    title = entity.title
+    title = without_corporate_suffix(entity.title)  # "Tesla", not "Tesla, Inc."
     if not title.startswith("The ") and (
             entity.description.startswith(f"The {title}")  # its own text says "The Solar System is ..."
             or entity.topic == "sports" and len(title.split()) > 1 and title.endswith("s")):  # "the New England Patriots"

@@ -95,3 +95,11 @@ def test_an_answer_to_our_question_naming_a_thing_is_not_a_passing_mention(knowl
     answer = knowledge_bot.respond(cid, "mostly the zorblat quintet lately and some old jazz records")
     assert answer.response.responder == "knowledge"
     assert "reminds me" not in answer.text and "Speaking of" not in answer.text and "Funny you mention" not in answer.text
+
+
+def test_a_company_is_named_without_its_legal_suffix() -> None:
+    from knowledge.entry import StoredEntity
+    from responders.knowledge.responder import title_fields
+
+    company = StoredEntity("snailco", "Snailco, Inc.", "Snailco is a company that breeds racing snails.", (), "business", 10.0, False)
+    assert title_fields(company)["title"] == "Snailco" and title_fields(company)["name"] == "Snailco"
