@@ -163,3 +163,9 @@ def test_a_question_about_the_listener_run_into_a_remark_is_read_whole(text):
 def test_asking_to_switch_topics_is_a_request_not_a_question(text):
     found = acts(text)
     assert v.TOPIC_SWITCH in found and not set(found) & v.QUESTION_ACTS
+
+
+@pytest.mark.parametrize("text", ["wow i did not know that at all", "oh wow i didnt know that"])
+def test_surprise_at_news_is_not_a_no(text):
+    # Read as a no, "i did not know that" made the knowledge responder stop telling facts.
+    assert v.NEG_ANSWER not in acts(text)

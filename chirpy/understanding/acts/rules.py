@@ -66,6 +66,7 @@ class ActRules:
     yes_whole: frozenset[Phrase]
     no_openers: Phrases
     no_whole: frozenset[Phrase]
+    not_answers: Phrases
     back_channel: Phrases
 
     @classmethod
@@ -86,6 +87,7 @@ class ActRules:
             yes_whole=Phrases(answers["yes_whole"]).all,
             no_openers=Phrases(answers["no_openers"]),
             no_whole=Phrases(answers["no_whole"]).all,
+            not_answers=Phrases(answers["not_answers"]),
             back_channel=Phrases(data["back_channel"]["words"]),
         )
 
@@ -137,6 +139,8 @@ class ActRules:
     def answer(self, words: list[str]) -> str | None:
         """pos_answer / neg_answer when the segment opens with yes or no."""
         body = tuple(self.strip(words))
+        if self.not_answers.starts(list(body)):
+            return None
         if body in self.no_whole or self.no_openers.starts(list(body)):
             return v.NEG_ANSWER
         if body in self.yes_whole or self.yes_openers.starts(list(body)):
