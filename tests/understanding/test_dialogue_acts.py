@@ -146,3 +146,26 @@ def test_a_saved_model_reloads_to_the_same_acts(tmp_path: Path):
     reloaded = DialogueActClassifier(ActModel.load(tmp_path))
     for text in ("i like dogs do you", "what do you think about cats", "ok bye"):
         assert reloaded.classify(text).acts == acts(text)
+
+
+@pytest.mark.parametrize("text", [
+    "cool which team do you root for",
+    "oh wow i had no idea where did you hear that",
+])
+def test_a_question_about_the_listener_run_into_a_remark_is_read_whole(text):
+    # Word classes at the gap (a wh-word, then an auxiliary and "you") put the boundary before the
+    # wh-word; split after it ("cool which team" / "do you root for") the question was a yes/no one.
+    found = acts(text)
+    assert v.OPEN_QUESTION in found and v.YES_NO_QUESTION not in found
+
+
+@pytest.mark.parametrize("text", ["not really can we talk about movies instead", "um can we talk about sports"])
+def test_asking_to_switch_topics_is_a_request_not_a_question(text):
+    found = acts(text)
+    assert v.TOPIC_SWITCH in found and not set(found) & v.QUESTION_ACTS
+
+
+@pytest.mark.parametrize("text", ["wow i did not know that at all", "oh wow i didnt know that"])
+def test_surprise_at_news_is_not_a_no(text):
+    # Read as a no, "i did not know that" made the knowledge responder stop telling facts.
+    assert v.NEG_ANSWER not in acts(text)

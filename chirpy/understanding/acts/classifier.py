@@ -58,7 +58,7 @@ class DialogueActClassifier:
         spans = self.spans(len(words), self.boundary_probabilities(words))
         for k, (start, end) in enumerate(spans):
             probability = self.question_probability(words[start:end], last=k == len(spans) - 1)
-            question = probability >= self.model.heads["question"].threshold or self.rules.typed_question(words[start:end])
+            question = self.rules.is_question(words[start:end], probability, self.model.heads["question"].threshold)
             acts = self.rules.segment_acts(words[start:end], question=question, first=k == 0,
                                            imperative=not question and matches[start].start() in imperative_at)
             first, last = matches[start].start(), matches[end - 1].end()

@@ -12,10 +12,28 @@ from typing import Iterable
 
 import numpy as np
 
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 _EDGE = "<s>"
 _AUX = frozenset("do does did is was are were have has can could would will should isnt wasnt dont didnt".split())
 _PRONOUNS = frozenset("you he she it that they there this we i".split())
+# Word classes: a feature over classes ("a wh-word then an auxiliary") carries what the model
+# learned about one wording to the others ("thats cool what kind of ..." / "... whos your
+# team"). These lists are part of the feature definition, not editable content: changing them
+# changes the features, so FEATURE_VERSION must move with them.
+_CLASSES = {
+    "WH": "what whats who whos whom whose where wheres when why how hows which",
+    "AUX": "do does did are is was were am can could will would have has had should shall may might must arent "
+           "isnt dont doesnt didnt cant couldnt wont wouldnt havent hasnt shouldnt wasnt werent",
+    "YOU": "you your u ya ur yourself",
+    "PRO": "i he she it they we that this there",
+    "CONJ": "and but so or because cause if then also",
+    "ANS": "yes yeah yea yep no nope nah ok okay sure right really true cool nice interesting wow oh lol haha",
+}
+_CLASS_OF = {word: name for name, words in _CLASSES.items() for word in words.split()} | {_EDGE: "E"}
+
+
+def _cls(word: str) -> str:
+    return _CLASS_OF.get(word, "w")
 
 
 def _norm(word: str) -> str:
@@ -37,11 +55,15 @@ def _gap_features(words: list[str], i: int) -> list[str]:
     n = len(words)
     padded = [_EDGE, _EDGE, *words, _EDGE, _EDGE, _EDGE, _EDGE]
     w_2, w_1, w0, w1, w2, w3 = padded[i: i + 6]
+    _, c_1, c0, c1, c2, c3 = (_cls(w) for w in padded[i: i + 6])
     return [
         "bias", f"w0={w0}", f"w1={w1}", f"w2={w2}", f"w-1={w_1}", f"w3={w3}", f"w-2={w_2}",
         f"w0w1={w0}_{w1}", f"w1w2={w1}_{w2}", f"w-1w0={w_1}_{w0}", f"w1w2w3={w1}_{w2}_{w3}",
         f"w-1w0w1={w_1}_{w0}_{w1}", f"w0w1w2={w0}_{w1}_{w2}",
         f"pos={min(i + 1, 12)}", f"left={min(n - 1 - i, 12)}", f"pos_w1={min(i + 1, 6)}_{w1}",
+        # Does what follows the gap open like a question ("... cool | what kind of", "... | do you")?
+        f"c0c1={c0}_{c1}", f"c1c2={c1}_{c2}", f"c1c2c3={c1}_{c2}_{c3}", f"w0c1c2={w0}_{c1}_{c2}",
+        f"c0w1={c0}_{w1}", f"c-1c0c1c2={c_1}_{c0}_{c1}_{c2}", f"w1c2c3={w1}_{c2}_{c3}",
     ]
 
 
@@ -60,6 +82,15 @@ def segment_features(words: list[str], body: list[str], *, last: bool) -> list[s
     # question left inside a segment the boundary model did not split.
     inner = [f"inner={a}_{b}" for k, (a, b) in enumerate(zip(words, words[1:])) if k > 0 and a in _AUX and b in _PRONOUNS]
     feats += inner + (["has_inner"] if inner else [])
+    classes = [_cls(w) for w in body]
+    feats += ["cb2=" + "_".join(classes[:2]), "cb3=" + "_".join(classes[:3]),
+              "cl2=" + "_".join(_cls(w) for w in words[-2:])]
+    # The first wh-word, where it is and what follows: "who is your team" asks, "what is shocking
+    # is that ..." and "i have no idea why" tell.
+    wh = next((k for k, w in enumerate(body) if _CLASS_OF.get(w) == "WH"), None)
+    if wh is not None:
+        after = "_".join(classes[wh + 1: wh + 3])
+        feats += [f"whpos={min(wh, 4)}_{after}", f"wh_next={body[wh]}_{after}"]
     return feats
 
 

@@ -66,6 +66,7 @@ class ActRules:
     yes_whole: frozenset[Phrase]
     no_openers: Phrases
     no_whole: frozenset[Phrase]
+    not_answers: Phrases
     back_channel: Phrases
 
     @classmethod
@@ -86,6 +87,7 @@ class ActRules:
             yes_whole=Phrases(answers["yes_whole"]).all,
             no_openers=Phrases(answers["no_openers"]),
             no_whole=Phrases(answers["no_whole"]).all,
+            not_answers=Phrases(answers["not_answers"]),
             back_channel=Phrases(data["back_channel"]["words"]),
         )
 
@@ -121,9 +123,24 @@ class ActRules:
         text = " ".join(self.strip([plain(w) for w in words], answers=True))
         return any(p.search(text) for p in self.typed_without_mark)
 
+    def asks_to_switch(self, words: list[str]) -> bool:
+        """A topic switch asked for ("can we talk about movies instead"): a request to follow, not a
+        question to answer, whatever the question model reads into its auxiliary-first opening."""
+        text = " ".join(self.strip([plain(w) for w in words], answers=True))
+        return any(p.search(text) for p in self.patterns[v.TOPIC_SWITCH])
+
+    def is_question(self, words: list[str], probability: float, threshold: float) -> bool:
+        """The question model's call on a segment, with the two rules over it: a sentence that opens
+        like a question is one, a request to switch topics is not."""
+        if self.typed_question(words):
+            return True
+        return probability >= threshold and not self.asks_to_switch(words)
+
     def answer(self, words: list[str]) -> str | None:
         """pos_answer / neg_answer when the segment opens with yes or no."""
         body = tuple(self.strip(words))
+        if self.not_answers.starts(list(body)):
+            return None
         if body in self.no_whole or self.no_openers.starts(list(body)):
             return v.NEG_ANSWER
         if body in self.yes_whole or self.yes_openers.starts(list(body)):

@@ -30,8 +30,8 @@ from chirpy.understanding.acts.weak_labels import WeakLabel, weak_label
 
 DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "topical_chat"
 L2_GRID = (1e-5,)  # 1e-4 and 1e-6 lost in earlier cross-validation runs
-BOUNDARY_THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.4)
-QUESTION_THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+BOUNDARY_THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4)
+QUESTION_THRESHOLDS = (0.3, 0.4, 0.45, 0.5, 0.55, 0.6)
 # What cross-validation maximises: utterance-level question detection and the three question kinds.
 OBJECTIVE = (QUESTION, YES_NO_QUESTION, WH_QUESTION, OPEN_QUESTION)
 
@@ -137,7 +137,7 @@ def grid_scores(model: ActModel, rules: ActRules, examples: list[Example]) -> di
                     last = k == len(pieces) - 1
                     if (n, a, b, last) not in question:
                         question[n, a, b, last] = classifier.question_probability(e.label.words[a:b], last=last)
-                    is_question = question[n, a, b, last] >= tq or rules.typed_question(e.label.words[a:b])
+                    is_question = rules.is_question(e.label.words[a:b], question[n, a, b, last], tq)
                     key = (n, a, b, is_question)
                     if key not in acts:
                         acts[key] = rules.segment_acts(e.label.words[a:b], question=is_question, first=k == 0)
