@@ -232,8 +232,7 @@ class KnowledgeResponder(Responder):
             return None
         ann = ctx.annotations
         words = len(normalise(ann.text).split())
-        if ann.is_question and not (ann.is_yes_no_question and self._refers_back(
-                (ann.reading.question_sentences or [normalise(ann.text)])[0], content_stems(entity.title, self.function_words))):
+        if ann.is_question and not (ann.is_yes_no_question and self._asks_about(ann, entity)):
             return None  # a question we could not read as factual, or about another thing: someone else answers it
         agrees = ann.is_yes or normalise(ann.text) in self.agreeing
         # "no", "ok", "i dunno": little back. "no it seems so much longer i guess ..." goes on: engaged.
@@ -282,6 +281,11 @@ class KnowledgeResponder(Responder):
         if user & ours:
             return False
         return len(user) >= OWN_THING_STEMS or bool(DIGITS.search(said) and len(user) >= 2)
+
+    def _asks_about(self, ann: Annotations, entity: StoredEntity) -> bool:
+        """Does their (last) question point back at the entity we hold ("did they win it")?"""
+        asked = (ann.reading.question_sentences or [normalise(ann.text)])[0]
+        return self._refers_back(asked, content_stems(entity.title, self.function_words))
 
     def _refers_back(self, said: str, ours: set[str]) -> bool:
         """Does a pronoun point back at our entity? Only one that comes before the user names a thing

@@ -235,6 +235,8 @@ def test_a_question_instead_of_a_name_is_answered_not_brushed_off(chat):
     ("on a different note do you ever think about the planet mars", "have_you", ("the planet mars",)),
     ("i heard its faster than ours here in the us is that true", "agree", ("right", "so", "agree", "onto", "lean")),
     ("interesting how is that even possible", "surprise", ("wild", "guessed", "picture", "surprised")),
+    ("definitely something to look into were you ever a fan of michael jordan", "do_you_like", ("michael jordan",)),
+    ("it was a big comeback at the end who were you rooting for this year", "rooting", ("underdog", "root")),
     ("how on earth did he do that i want to see the footage", "surprise", ("wild", "guessed", "picture", "surprised")),
 ])
 def test_personal_questions_get_a_real_answer(chat, question, kind, about):
