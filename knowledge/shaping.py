@@ -19,11 +19,6 @@ from knowledge.topics import TopicGuesser
 NAMED_TOPICS = frozenset({"movies", "tv", "music", "books", "games"})
 _QUALIFIER = re.compile(r"^(?P<title>.+?)\s*\((?P<qualifier>[^()]+)\)$")
 _CORPORATE = re.compile(r",?\s+(?:inc|ltd|llc|plc|corp|corporation|co|company|group|s\.?a|ag|gmbh)\.?$", re.IGNORECASE)
-
-
-def without_corporate_suffix(title: str) -> str:
-    """"Tesla, Inc." -> "Tesla": how a company is named in speech."""
-    return _CORPORATE.sub("", title)
 # Words that never stand alone for a longer name: "the", "of", "new", ... (plus anything common).
 _ACRONYM = re.compile(r"\((?P<short>[A-Z][A-Za-z0-9&.]{1,7})[);,]")
 _NOT_PARTIAL = frozenset("the a an of and or in on at to for from by with de la le von van der del da di du".split())

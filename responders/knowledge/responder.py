@@ -38,7 +38,6 @@ from chirpy.text import is_acronym_of, normalise_for_comparison
 from chirpy.understanding import understanding
 from knowledge.entry import StoredEntity
 from knowledge.service import Knowledge
-from knowledge.shaping import without_corporate_suffix
 from responders.knowledge.questions import FactualQuestion, QuestionReader, best_answer, content_stems, stem
 from responders.topics.engine import shared_reactions
 from responders.topics.lines import Said, build, choose, load_slots
@@ -50,10 +49,12 @@ LEAVE_TYPES = frozenset({"disinterest", "change_topic", "end_conversation", "off
 _LOWERABLE = frozenset("the a an it its they their he his she her in on at during after before since there this these "
                        "many most some one each every when while by as with about over unlike although despite".split())
 MAX_DISCUSSED = 20
+ANSWER_LEAD_WORDS = 4  # an answer names its thing within its first words
 # A turn about something else than the entity we hold: this many content words of their own, none of
 # ours and no word pointing back at it (content: [back_references]), make it theirs.
 OWN_THING_STEMS = 4
 DIGITS = re.compile(r"\d")
+_LEGAL_SUFFIX = re.compile(r",?\s+(?:Inc|Ltd|LLC|PLC|Corp|GmbH|AG)\.?$")
 
 
 def handoff_to(topic: str | None) -> Handoff | None:
@@ -88,7 +89,7 @@ def title_fields(entity: StoredEntity, said: str | None = None) -> dict[str, str
         return {"title": said.lower(), "Title": said[:1].upper() + said[1:].lower(), "name": said.lower()}
     if said and is_acronym_of(said, entity.title):  # "nfl": "the NFL", as people say it
         return {"title": f"the {said.upper()}", "Title": f"The {said.upper()}", "name": said.upper()}
-    title = without_corporate_suffix(entity.title)  # "Tesla", not "Tesla, Inc."
+    title = _LEGAL_SUFFIX.sub("", entity.title)  # "Tesla", not "Tesla, Inc." (but "the Walt Disney Company")
     if not title.startswith("The ") and (
             entity.description.startswith(f"The {title}")  # its own text says "The Solar System is ..."
             or entity.topic == "sports" and len(title.split()) > 1 and title.endswith("s")):  # "the New England Patriots"
@@ -200,7 +201,11 @@ class KnowledgeResponder(Responder):
         # Named in passing in a longer statement of theirs: their point is taken in first, then ours
         # comes as a tangent ("Speaking of the NFL, ..."), never "Ooh, the NFL!" as if that were all
         # they said, and no "do you follow the NFL?" to someone who just told us about it.
-        answering = (ctx.state.last_bot_text or "").rstrip().endswith("?") and ann.reading.words <= self.answer_words
+        # An answer to our question names the thing up front ("mostly radiohead lately ..."), not at the
+        # end of a point of its own ("there's no rule against women in the nfl").
+        answering = ((ctx.state.last_bot_text or "").rstrip().endswith("?") and ann.reading.words <= self.answer_words
+                     and not ann.reading.states_fact
+                     and normalise(linked.span) in " ".join(normalise(ann.text).split()[:ANSWER_LEAD_WORDS]))
         passing = (ann.reading.words >= self.long_statement and not answering  # "mostly radiohead lately ..." answers us
                    and (not ann.is_question or ann.reading.shares_fact))
         self._remember(private, entity, linked.span)

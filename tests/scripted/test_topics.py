@@ -207,3 +207,12 @@ def test_a_long_turn_of_their_own_keeps_the_floor_for_a_while(chat) -> None:
     assert not replies[0].text.rstrip().endswith("?") and replies[0].response.meta.get("listening")
     assert any(r.text.rstrip().endswith("?") or r.prompt is not None or not r.response.meta.get("listening")
                for r in replies[1:])  # the bot leads again within a few turns
+
+
+@pytest.mark.parametrize("said, never", [("ya that score is insane cumberland must have felt horrible", "that score"),
+                                         ("they have all been either republicans or democrats since 1853", "either")])
+def test_a_pointed_at_or_half_phrase_is_never_said_back(chat, said, never) -> None:
+    chat.say("i'm sam")
+    chat.say("i like tv")
+    reply = chat.say(said)
+    assert never not in reply.text.lower()
