@@ -94,7 +94,7 @@ class Understanding:
         self.first_person = re.compile(r"^(?:(?:" + "|".join(map(re.escape, data["leading_fillers"])) + r") )*(?:i|i'?m|im|i'?ve|ive|i'?d|my|me|we|our)\b")
         self.fact_min_words = 8
         self.evaluation_re = re.compile(
-            r"\b(?:it'?s|it is|that'?s|thats|that is|this is|how|sounds|seems)\s+"
+            r"\b(?:it'?s|it is|that'?s|thats|that is|this is|what'?s|whats|what is|how|sounds|seems)\s+"
             r"(?:(?:" + "|".join(data["evaluation_intensifiers"]) + r")\s+)?(" + "|".join(data["evaluations"]) + r")\b")
         self.evaluation_links = frozenset(data["evaluation_links"])
         self.feeling_re = self._feelings(data)
@@ -154,7 +154,8 @@ class Understanding:
         if words and words[-1].lower().endswith("'s") and len(words) > 1:
             words[-1] = words[-1][:-2]  # "the university of iowa's" -> "the university of iowa"
         lowered = [w.lower() for w in words]
-        if not words or len(words) > 5 or lowered[-1] in self.empty_heads or lowered[0] in self.bad_first:
+        head = lowered[1:] if lowered[:1] in (["a"], ["an"], ["the"]) and len(lowered) > 1 else lowered  # "a non republican"
+        if not words or len(words) > 5 or lowered[-1] in self.empty_heads or lowered[0] in self.bad_first or head[0] in self.bad_first:
             return None
         if any(w in self.skip_words for w in lowered):
             return None

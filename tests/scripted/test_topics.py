@@ -210,7 +210,8 @@ def test_a_long_turn_of_their_own_keeps_the_floor_for_a_while(chat) -> None:
 
 
 @pytest.mark.parametrize("said, never", [("ya that score is insane cumberland must have felt horrible", "that score"),
-                                         ("they have all been either republicans or democrats since 1853", "either")])
+                                         ("they have all been either republicans or democrats since 1853", "either"),
+                                         ("no president has been a non republican or non democrat since 1853", "non ")])
 def test_a_pointed_at_or_half_phrase_is_never_said_back(chat, said, never) -> None:
     chat.say("i'm sam")
     chat.say("i like tv")

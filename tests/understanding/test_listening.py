@@ -187,6 +187,7 @@ def test_the_word_they_judge_with_is_read_and_a_denial_is_not() -> None:
     assert reader.evaluation("my brother told me about the parade and thats so funny") == "funny"
     assert reader.evaluation("thats cool i find most people love them") is None  # judges our line, not theirs
     assert reader.evaluation("thats not crazy at all") is None
+    assert reader.evaluation("whats crazy is there hasnt been a third party president since 1853") == "crazy"
     assert reader.evaluation("she is so sad today") is None  # how a person is, not a judgement of what they tell
 
 
