@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 CONTENT = Path(__file__).parent / "content" / "understanding.toml"
 _SENTENCE_END = re.compile(r"[.!?]+")
 _DENIALS = frozenset({"not", "never", "no", "hardly", "barely"})
+FACT_MIN_WORDS = 8  # shorter statements are reactions or answers, not facts told
 _DENIAL_STEMS = frozenset({"has", "have", "is", "was", "are", "were", "does", "did", "do", "wo", "ca", "could", "should"})
 
 
@@ -46,7 +47,7 @@ class Reading:
     opinion: bool = False  # "i think ...", "honestly ..."
     asks_back: bool = False  # "what about you?"
     title: str | None = None  # "it was dune part two" -> "Dune Part Two"
-    evaluation: str | None = None  # their word for what they tell ("that's crazy", "so interesting"): "crazy"
+    evaluation: str | None = None  # their word for what they tell: "crazy" in "it's crazy how ..."
     question_sentences: list[str] = field(default_factory=list)  # last first, normalised
 
     @property
@@ -92,7 +93,6 @@ class Understanding:
         self.fact_re = compile_patterns(data["shares_fact"])
         self.fact_marker = re.compile(r"\b(?:" + "|".join(data["fact_markers"]) + r")\b")
         self.first_person = re.compile(r"^(?:(?:" + "|".join(map(re.escape, data["leading_fillers"])) + r") )*(?:i|i'?m|im|i'?ve|ive|i'?d|my|me|we|our)\b")
-        self.fact_min_words = 8
         self.evaluation_re = re.compile(
             r"\b(?:it'?s|it is|that'?s|thats|that is|this is|what'?s|whats|what is|how|sounds|seems)\s+"
             r"(?:(?:" + "|".join(data["evaluation_intensifiers"]) + r")\s+)?(" + "|".join(data["evaluations"]) + r")\b")
@@ -341,7 +341,7 @@ class Understanding:
         lowered = normalise(text)
         if self.shares_fact(text):
             return True
-        return (len(lowered.split()) >= self.fact_min_words and bool(self.fact_marker.search(lowered))
+        return (len(lowered.split()) >= FACT_MIN_WORDS and bool(self.fact_marker.search(lowered))
                 and not self.first_person.match(lowered) and not self.is_opinion(text) and not question)
 
 
