@@ -51,6 +51,16 @@ class Reading:
     question_sentences: list[str] = field(default_factory=list)  # last first, normalised
 
     @property
+    def told(self) -> str | None:
+        """How a statement of theirs is taken in: "opinion" (a view), "judgement" (they judged what
+        they tell: agree in their word), "fact" (news to us), or None. One reading for every responder."""
+        if self.opinion:
+            return "opinion"
+        if self.evaluation:
+            return "judgement"
+        return "fact" if self.states_fact else None
+
+    @property
     def news(self) -> str | None:
         """The reaction slot for news the user shares: "bad_news", "mixed_news" (bad, but getting
         better: sorry and glad at once) or "good_news"; None when they share none."""
@@ -64,11 +74,13 @@ class Understanding:
         """The reading of one utterance, computed once per turn by the core annotator."""
         text = ann.text
         asked = self.question_sentences(text, ann)
+        shares_fact, opinion = self.shares_fact(text), self.is_opinion(text)
         return Reading(
             words=words(text), sentiment=self.sentiment(text), entity_mood=self.entity_mood(text),
             feeling=self.feeling(text), bad_news=self.bad_news(text), good_news=self.good_news(text), thanks=self.is_thanks(text),
-            shares_fact=self.shares_fact(text), states_fact=self.states_fact(text, ann.is_question), unsure=self.is_unsure(text), starts_negative=self.starts_negative(text),
-            opinion=self.is_opinion(text), asks_back=self.asks_back(text, asked), title=self.title(text, ann),
+            shares_fact=shares_fact, states_fact=shares_fact or self.states_fact(text, ann.is_question, opinion),
+            unsure=self.is_unsure(text), starts_negative=self.starts_negative(text),
+            opinion=opinion, asks_back=self.asks_back(text, asked), title=self.title(text, ann),
             evaluation=self.evaluation(text), question_sentences=asked,
         )
 
@@ -334,15 +346,15 @@ class Understanding:
     def shares_fact(self, text: str) -> bool:
         return bool(self.fact_re.search(normalise(text)))
 
-    def states_fact(self, text: str, question: bool = False) -> bool:
+    def states_fact(self, text: str, question: bool = False, opinion: bool | None = None) -> bool:
         """A fact told plainly, about the world rather than themselves: long enough, with a number or
         a record word ("only", "never", "first", "invented"), not opening on "i"/"my", not their
-        opinion, and no question in it. What an acknowledgement should meet with "I didn't know that"."""
+        opinion, and no question in it. What an acknowledgement should meet with "I didn't know that".
+        (``read`` adds the facts shared as such, "did you know ...", and passes the opinion it read.)"""
         lowered = normalise(text)
-        if self.shares_fact(text):
-            return True
+        opinion = self.is_opinion(text) if opinion is None else opinion
         return (len(lowered.split()) >= FACT_MIN_WORDS and bool(self.fact_marker.search(lowered))
-                and not self.first_person.match(lowered) and not self.is_opinion(text) and not question)
+                and not self.first_person.match(lowered) and not opinion and not question)
 
 
 @functools.lru_cache(maxsize=4)

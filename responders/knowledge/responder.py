@@ -267,11 +267,11 @@ class KnowledgeResponder(Responder):
         """A nod to what they just said, before anything of ours: in their own word when they judged
         it ("It really is crazy!"), as news to us when it is a fact, else an acknowledgement."""
         reading = ctx.annotations.reading
-        if reading.evaluation and not reading.opinion:
+        if reading.told == "judgement":
             return choose(self.shared["mirror"], "mirror", ctx, private, evaluation=reading.evaluation)
-        if reading.opinion or reading.sentiment == "negative":  # "the patriots are overrated": never "Oh, I like that."
+        if reading.told == "opinion" or reading.sentiment == "negative":  # "the patriots are overrated": never "Oh, I like that."
             return choose(self.shared["long_opinion"], "long_opinion", ctx, private)
-        slot = "fact_heard" if reading.states_fact else "acknowledge"
+        slot = "fact_heard" if reading.told == "fact" else "acknowledge"
         return choose(self.lines[slot], slot, ctx, private)
 
     def _about_something_else(self, ctx: TurnContext, entity: StoredEntity, private: dict[str, Any]) -> bool:

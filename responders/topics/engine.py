@@ -38,6 +38,8 @@ REACTIONS = Path(__file__).parent / "content" / "reactions.toml"
 LEAVE_TYPES = frozenset({"disinterest", "change_topic", "end_conversation", "offensive"})
 
 
+# The shared reaction slot for each way a statement is taken in (``Reading.told``).
+TOLD_SLOTS = {"opinion": "long_opinion", "judgement": "mirror", "fact": "fact"}
 # Reactions to a long turn of the user's own, after which the user may keep the floor.
 LISTENING_REACTIONS = frozenset({"long", "long_opinion", "mirror", "fact", "fact_entity"})
 
@@ -367,8 +369,7 @@ class TopicResponder(Responder):
             # "not really", "nah i don't": a no, however it goes on; never an upbeat "Oh, nice."
             return self._react(ctx, thread, "no", private), None, n_words > 3, "no"
         elif n_words > self.long_answer_words:
-            slot = ("long_opinion" if ann.reading.opinion else "mirror" if ann.reading.evaluation
-                    else "fact" if ann.reading.states_fact else "long")
+            slot = TOLD_SLOTS.get(ann.reading.told or "", "long")
         elif entity:
             slot = {"negative": "entity_negative", "positive": "entity_positive"}.get(mood or "", "entity")
             if answering and slot != "entity_negative" and "entity" in thread.reactions:
@@ -513,8 +514,7 @@ class TopicResponder(Responder):
         """A nod to a statement on a topic we already talk about: to their fact, their view, in their
         own word ("It really is crazy!"), or to what they told us."""
         reading = ctx.annotations.reading
-        slot = ("fact" if reading.shares_fact else "long_opinion" if reading.opinion else "mirror" if reading.evaluation
-                else "fact" if reading.states_fact else "long")
+        slot = "fact" if reading.shares_fact else TOLD_SLOTS.get(reading.told or "", "long")
         named = self._our_name(ctx)
         if slot == "fact" and named:  # "did you know there's one left-handed qb in the nfl": about the NFL
             return choose(self.shared["fact_entity"], "fact", ctx, private, entity=named, Entity=named)

@@ -18,7 +18,7 @@ from chirpy.annotations import Annotations
 from chirpy.content import load_content, normalise
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
-from responders.topics.engine import LEAVE_TYPES, quiet_turns, shared_reactions
+from responders.topics.engine import LEAVE_TYPES, TOLD_SLOTS, quiet_turns, shared_reactions
 from responders.topics.lines import Said, build, choose, load_slots
 from chirpy.understanding import understanding
 
@@ -106,12 +106,9 @@ class ReactionResponder(Responder):
             return choose(self.lines[slot], slot, ctx, private, **fields)
         if ctx.annotations.reading.words < self.min_words:
             return None  # "ok cool": nothing to react to; the fallback moves the conversation on
-        if ctx.annotations.reading.opinion:
-            return choose(self.shared["long_opinion"], "long_opinion", ctx, private)
-        if evaluation := ctx.annotations.reading.evaluation:  # "it's crazy how ...": agree in their word
-            return choose(self.shared["mirror"], "mirror", ctx, private, evaluation=evaluation)
-        if ctx.annotations.reading.states_fact:  # "rb green ellis never fumbled": news to us, said so
-            return choose(self.shared["fact"], "fact", ctx, private)
+        if told := ctx.annotations.reading.told:  # a view, "it's crazy how ..." (their word), a fact told
+            slot = TOLD_SLOTS[told]
+            return choose(self.shared[slot], slot, ctx, private, evaluation=ctx.annotations.reading.evaluation or "")
         return choose(self.lines["statement"], "statement", ctx, private)
 
     def _clearly_about(self, ann: Annotations, thing: str) -> bool:
