@@ -11,6 +11,7 @@ from pathlib import Path
 from chirpy.registry import responders
 from chirpy.responder import Candidate, ContentResponder, Priority, Returned, TurnContext
 from chirpy.understanding import understanding
+from responders.topics.engine import user_leads
 
 CONTENT = Path(__file__).parent / "content" / "fallback.toml"
 
@@ -35,5 +36,7 @@ class FallbackResponder(ContentResponder):
                          topic=ctx.state.current_topic if not needs_prompt else None)
 
     def prompt(self, ctx: TurnContext) -> Returned:
+        if user_leads(ctx):
+            return None  # they are telling us something at length: "What's on your mind?" would ignore it
         text = self.say(ctx, "prompt", ctx.private)
         return Candidate(text, Priority.UNIVERSAL_FALLBACK, state=ctx.private)

@@ -39,7 +39,7 @@ from chirpy.understanding import understanding
 from knowledge.entry import StoredEntity
 from knowledge.service import Knowledge
 from responders.knowledge.questions import FactualQuestion, QuestionReader, best_answer, content_stems, stem
-from responders.topics.engine import shared_reactions
+from responders.topics.engine import shared_reactions, user_leads
 from responders.topics.lines import Said, build, choose, load_slots
 
 CONTENT = Path(__file__).parent / "content" / "knowledge.toml"
@@ -149,8 +149,10 @@ class KnowledgeResponder(Responder):
             # Only when we know the thing: an unknown one is the answers responder's ("I haven't heard
             # of it, tell me!"), which keeps the conversation going better than our "I don't know much".
             inner = self.questions.read(ann.reading.question_sentences[0])
-            known = inner is not None and inner.kind == "know_about" and bool(self._subjects(ctx, private, inner))
-            question = inner if known else None
+            if inner is not None and inner.kind == "know_about":
+                if not self._subjects(ctx, private, inner):
+                    return None  # a fact about a thing named earlier in the turn would not answer it
+                question = inner
         if question is not None:
             return self._answer(ctx, private, question)
         if ann.reading.asks_back or self._not_for_a_fact(ann):
@@ -188,10 +190,24 @@ class KnowledgeResponder(Responder):
     def brings_up(self, ann: Annotations, linked: LinkedEntity, entity: StoredEntity) -> bool:
         """Does the user bring this up? A name, yes; an everyday thing only when the utterance is
         about it ("i love bees", "did you know bees ...") — not "i have to walk my dog"."""
-        if not entity.generic or ann.reading.shares_fact:
+        if not entity.generic:
+            return True
+        if self._modifies(ann, linked.span):
+            return False  # "the tea party movement" is not about tea
+        if ann.reading.shares_fact:
             return True
         lowered, words = normalise(ann.text), re.escape(normalise(linked.span))
         return any(re.search(p.replace("{span}", words), lowered) for p in self.focus)
+
+    @staticmethod
+    def _modifies(ann: Annotations, span: str) -> bool:
+        """Is the span a word in front of another noun of its phrase ("tea" in "the tea party movement")?"""
+        named = normalise(span).split()
+        for phrase in ann.noun_phrases:
+            words = normalise(phrase).split()
+            if any(words[i:i + len(named)] == named for i in range(len(words) - len(named))):
+                return True
+        return False
 
     # -- sharing ---------------------------------------------------------------------------------
     def _introduce(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity, linked: LinkedEntity) -> Returned:
@@ -247,21 +263,28 @@ class KnowledgeResponder(Responder):
         if not engaged:
             return self._handback(ctx, private, entity, "move_on")
         if not fresh or int(private.get("facts_on_entity", 0)) >= self.max_facts:
+            if user_leads(ctx):  # they are telling us more: take it in, no "that's all my facts" over it
+                return self._heard(ctx, private, "heard_more")
             return self._handback(ctx, private, entity, "handback")
-        if not agrees and self._about_something_else(ctx, entity, private):
+        # A long "yeah ..." that goes on about something else agrees with us and then moves on.
+        if (not agrees or words > self.long_statement) and self._about_something_else(ctx, entity, private, agrees):
             # "demetri martin wrote a palindrome poem" while we talk about the Olympics: their fact is
             # the subject now; another Olympics fact would ignore it.
-            line = self._take_in(ctx, private)
-            private.pop("entity", None)
-            private.pop("said_as", None)
-            return build([line], Priority.STRONG_CONTINUE, needs_prompt=True, topic=ctx.state.current_topic,
-                         state=private, meta={"kind": "heard_elsewhere"})
+            return self._heard(ctx, private, "heard_elsewhere")
         parts: list[Said | None] = []
         if words > self.short_reply and not agrees:
             parts.append(self._take_in(ctx, private))  # their point first, never ignored
         parts.append(self._fact_line(ctx, private, "share_more", entity, fresh[0]))
         parts.append(self._follow(ctx, private, entity))
         return self._candidate(parts, Priority.STRONG_CONTINUE, ctx, private, entity, kind="more")
+
+    def _heard(self, ctx: TurnContext, private: dict[str, Any], kind: str) -> Candidate:
+        """Their point taken in, and the entity let go; our next line only if they are not telling us more."""
+        line = self._take_in(ctx, private)
+        private.pop("entity", None)
+        private.pop("said_as", None)
+        return build([line], Priority.STRONG_CONTINUE, needs_prompt=not user_leads(ctx), topic=ctx.state.current_topic,
+                     state=private, meta={"kind": kind})
 
     def _take_in(self, ctx: TurnContext, private: dict[str, Any]) -> Said:
         """A nod to what they just said, before anything of ours: in their own word when they judged
@@ -274,13 +297,15 @@ class KnowledgeResponder(Responder):
         slot = "fact_heard" if reading.told == "fact" else "acknowledge"
         return choose(self.lines[slot], slot, ctx, private)
 
-    def _about_something_else(self, ctx: TurnContext, entity: StoredEntity, private: dict[str, Any]) -> bool:
+    def _about_something_else(self, ctx: TurnContext, entity: StoredEntity, private: dict[str, Any],
+                              agrees: bool = False) -> bool:
         """The user's turn shares something of its own and none of it is about the entity: no word of
-        its name, of our last line, and no pronoun pointing back at it."""
+        its name, of our last line, and no pronoun pointing back at it (after a "yeah", one anywhere:
+        "yeah i watched them with my family" agrees and goes on about it)."""
         said = normalise(ctx.annotations.text)
         ours = content_stems(" ".join([entity.title, str(private.get("said_as") or ""), ctx.state.last_bot_text or ""]),
                              self.function_words)
-        if self._refers_back(said, ours):
+        if self._refers_back(said, ours) or (agrees and self.back_references & set(said.split())):
             return False
         user = content_stems(said, self.function_words)
         if user & ours:

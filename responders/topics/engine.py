@@ -54,6 +54,20 @@ def quiet_turns(ctx: TurnContext) -> int:
     return count
 
 
+# A long statement of the user's own (a story, a fact, a view) keeps the floor for this many bot turns
+# in a row without a question: a scripted line after it, from our topic, a new one or the fallback,
+# would ignore what they told us. After that the bot leads again.
+LISTEN_TURNS = 3
+LONG_TURN_WORDS = 14
+
+
+def user_leads(ctx: TurnContext, long_words: int = LONG_TURN_WORDS, turns: int = LISTEN_TURNS) -> bool:
+    """Is the user telling us something at length, so that our next scripted line would talk over them?"""
+    ann = ctx.annotations
+    asks = ann.is_question and not ann.reading.shares_fact  # "did you know ..." tells
+    return ann.reading.words > long_words and not asks and not ann.reading.asks_back and quiet_turns(ctx) < turns
+
+
 # Topics whose names are titles of works: a short answer naming one may be read as another kind.
 WORK_TOPICS = frozenset({"movies", "tv", "music", "books", "games"})
 
@@ -69,9 +83,9 @@ class TopicResponder(Responder):
         "script": "",  # required: a file in scripts/ or any path
         "topic": "",  # "": the script's topic id
         "reactions": "",  # "": content/reactions.toml
-        "long_answer_words": 14,  # a longer answer is the user taking the lead
+        "long_answer_words": LONG_TURN_WORDS,  # a longer answer is the user taking the lead
         "answer_words": 8,  # a reply to our question up to this long answers it, even naming nothing we know
-        "listen_turns": 2,  # bot turns in a row without a question, after which a long turn of theirs no longer keeps the floor
+        "listen_turns": LISTEN_TURNS,  # bot turns in a row without a question, after which a long turn of theirs no longer keeps the floor
         "max_strikes": 2,  # answers in a row that give nothing before the topic hands off
         "salient_words": 12,  # an utterance up to this long naming the topic is about it
     }
@@ -126,6 +140,9 @@ class TopicResponder(Responder):
             return None
         if known.declined(self.topic):
             return None  # they named the topic without asking for it
+        if (user_leads(ctx, self.long_answer_words, self.listen_turns)
+                and not self.script.mentions(normalise(ctx.annotations.text))):
+            return None  # they are telling us about something else: our script would talk over it
         if self._active(ctx):
             if handoff.leave_topic:
                 return None
@@ -240,8 +257,7 @@ class TopicResponder(Responder):
                          must_stay=True, meta={"reaction": reaction})  # never swapped for "Hmm."
         if int(private.get("strikes", 0)) >= self.max_strikes:
             return self._handoff(ctx, private, [lead], entity, reaction)
-        if (reaction in LISTENING_REACTIONS and named_now is None and n_words > self.long_answer_words
-                and quiet_turns(ctx) < self.listen_turns):
+        if reaction in LISTENING_REACTIONS and named_now is None and user_leads(ctx, self.long_answer_words, self.listen_turns):
             # A long turn of their own (a story, a fact, a view) naming nothing we asked for: take it
             # in and let them go on, since our next scripted line would ignore it. After a few such
             # turns in a row we lead again.

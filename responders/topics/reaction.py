@@ -18,7 +18,7 @@ from chirpy.annotations import Annotations
 from chirpy.content import load_content, normalise
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
-from responders.topics.engine import LEAVE_TYPES, TOLD_SLOTS, quiet_turns, shared_reactions
+from responders.topics.engine import LEAVE_TYPES, TOLD_SLOTS, quiet_turns, shared_reactions, user_leads
 from responders.topics.lines import Said, build, choose, load_slots
 from chirpy.understanding import understanding
 
@@ -81,7 +81,7 @@ class ReactionResponder(Responder):
             if line is None:
                 return None
         topic = ctx.state.current_topic
-        if quiet_turns(ctx) < self.quiet_turns:
+        if quiet_turns(ctx) < self.quiet_turns or user_leads(ctx):
             return build([line], Priority.WEAK_CONTINUE, topic=topic, entity=entity or ctx.state.current_entity,
                          state=private, user_led=True, meta={"kind": kind})
         if entity and not topic:

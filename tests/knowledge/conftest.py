@@ -92,8 +92,8 @@ def knowledge_bot(tmp_path_factory: pytest.TempPathFactory, store_dir: Path) -> 
 def make_knowledge_bot(tmp_path: Path) -> Iterator[Any]:
     bots: list[Bot] = []
 
-    def factory(store: Path | str) -> Bot:
-        bot = Bot(knowledge_config(tmp_path / f"log{len(bots)}.db", store))
+    def factory(store: Path | str, **knowledge: Any) -> Bot:
+        bot = Bot(knowledge_config(tmp_path / f"log{len(bots)}.db", store, **knowledge))
         bots.append(bot)
         return bot
 

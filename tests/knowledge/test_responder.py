@@ -249,3 +249,33 @@ def test_a_company_is_named_without_its_legal_suffix() -> None:
 
     company = StoredEntity("snailco", "Snailco, Inc.", "Snailco is a company that breeds racing snails.", (), "business", 10.0, False)
     assert title_fields(company)["title"] == "Snailco" and title_fields(company)["name"] == "Snailco"
+
+
+# -- letting the user lead: a long "yeah ..." about something else, a question about an unknown thing
+# after a known one, a word in front of another noun, and a user still telling when our facts run out.
+def test_a_long_yeah_that_goes_on_about_something_else_is_taken_in(knowledge_bot, knowledge) -> None:
+    first, moved = converse(knowledge_bot, "i've been listening to the zorblat quintet all week",
+                            "yeah i do not think so either there is a shop in alabama where you can buy stuff "
+                            "people left at airports")
+    assert first.response.responder == "knowledge"
+    quintet = facts_of(knowledge, "the-zorblat-quintet")
+    assert not spoken_facts(moved.text, quintet) and moved.response.meta.get("kind") == "heard_elsewhere", moved.text
+
+
+def test_a_question_about_an_unknown_thing_gets_no_fact_about_the_known_one(knowledge_bot, knowledge) -> None:
+    [turn] = converse(knowledge_bot, "the zorblat quintet is great do you know much about the republican party")
+    assert not spoken_facts(turn.text, facts_of(knowledge, "the-zorblat-quintet")), turn.text
+
+
+def test_a_word_in_front_of_another_noun_is_not_the_thing(knowledge_bot, knowledge) -> None:
+    [turn] = converse(knowledge_bot, "did you know most members of the bee keeper association are retired teachers")
+    assert not spoken_facts(turn.text, facts_of(knowledge, "honey-bee")), turn.text
+
+
+def test_out_of_facts_while_they_keep_telling_their_point_is_taken_in(make_knowledge_bot, store_dir: Path) -> None:
+    turns = converse(make_knowledge_bot(store_dir, max_facts_per_entity=2),
+                     "i've been listening to the zorblat quintet all week", "yeah they are honestly my favorite band ever",
+                     "my sister saw them live in a tiny club years ago and she still talks about the encore they played")
+    last = turns[-1]
+    assert last.response.responder == "knowledge" and last.response.meta.get("kind") == "heard_more", last.text
+    assert "facts" not in last.text and "trivia" not in last.text and "everything I know" not in last.text

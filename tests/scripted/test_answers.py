@@ -278,14 +278,27 @@ def test_a_fact_about_something_else_is_acknowledged_not_answered_with_more_of_o
     assert going_on.response.responder == "knowledge" and going_on.response.meta.get("kind") == "more", going_on.text
 
 
-def react_to(bot, said: str):
-    """The reaction responder alone, on a turn after a plain bot line."""
+def react_to(bot, said: str, responder: str = "reaction", quiet: int = 1, phase: str = "respond"):
+    """One responder alone (the reaction by default), on a turn after ``quiet`` plain bot lines."""
     state = ConversationState(conversation_id="reaction-unit")
-    state.history.append(Utterance("bot", "I love hearing about that.", None))
+    for _ in range(quiet):
+        state.history.append(Utterance("bot", "I love hearing about that.", None))
     ann = bot.annotator.annotate(clean_user_text(said, 1000))
     ctx = TurnContext("reaction-unit", 1, ann, state, {}, random.Random(0), time.monotonic() + 5, threading.Event(),
                       topics=bot.topics)
-    return bot.responders["reaction"].respond(ctx)
+    return getattr(bot.responders[responder], phase)(ctx)
+
+
+STORY = "my neighbour built a tiny greenhouse out of old windows and now she grows lemons there all winter long"
+
+
+def test_a_long_story_of_theirs_gets_no_scripted_line_piled_on(scripted_bot):
+    """After two quiet turns the reaction would lead; a long story of theirs keeps the floor a while longer:
+    no prompt asked for, and the fallback offers none ("What's on your mind?" would ignore it)."""
+    assert react_to(scripted_bot, "i guess that sounds kind of nice", quiet=2).needs_prompt  # a short reply: we lead
+    assert not react_to(scripted_bot, STORY, quiet=2).needs_prompt
+    assert react_to(scripted_bot, STORY, "fallback", quiet=2, phase="prompt") is None
+    assert react_to(scripted_bot, STORY, "fallback", quiet=3, phase="prompt") is not None  # then we lead again
 
 
 @pytest.mark.parametrize("said, noun", [

@@ -197,12 +197,13 @@ def test_a_long_fact_told_plainly_is_met_as_news_to_us(chat) -> None:
 
 def test_a_long_turn_of_their_own_keeps_the_floor_for_a_while(chat) -> None:
     """A story that answers nothing we asked gets taken in, without our next scripted line piled on;
-    after two such quiet turns the bot leads again."""
+    after three such quiet turns the bot leads again."""
     chat.say("i'm sam")
     chat.say("i like sports")
     stories = ["my uncle used to drive three hours every weekend just to watch the local team lose again and again",
                "and then one year they finally made the playoffs and the whole town threw a parade down main street",
-               "anyway after that season half the players retired and the team went right back to losing every game"]
+               "anyway after that season half the players retired and the team went right back to losing every game",
+               "my uncle still wears the old jersey from that playoff year to every single home game they play"]
     replies = [chat.say(story) for story in stories]
     assert not replies[0].text.rstrip().endswith("?") and replies[0].response.meta.get("listening")
     assert any(r.text.rstrip().endswith("?") or r.prompt is not None or not r.response.meta.get("listening")
