@@ -51,6 +51,12 @@ def test_questions_about_the_bots_taste_are_answered_about_the_thing(chat, quest
     assert not DONT_KNOW.search(result.text)
 
 
+def test_a_bot_is_honest_about_what_it_cannot_do_and_never_says_i_dont_know_to_it(chat):
+    result = named(chat).say("are you a big wine drinker i am not but i might make an exception for this one")
+    assert result.response.responder == "answers" and result.response.meta["kind"] == "do_you_do", result.text
+    assert not DONT_KNOW.search(result.text)
+
+
 def test_a_bare_question_is_turned_back_but_one_with_a_story_is_not(chat):
     alone = named(chat).say("do you like comics")
     assert alone.response.is_question and alone.prompt is None  # "...Do you?": the user answers next

@@ -199,6 +199,18 @@ def test_having_read_something_is_not_sharing_a_fact() -> None:
     assert not reader.shares_fact("i read that but wasnt sure exactly what it meant")
 
 
+@pytest.mark.parametrize("said, shares", [
+    ("anyway do you realize the nfl only has one left handed quarterback", True),
+    ("you know that the gsl has twelve teams", True),
+    ("you know that's pretty funny", False),  # "you know" as a filler, judging
+    ("do you know if he is in the hall of fame", False),  # asking
+])
+def test_facts_asked_as_do_you_realize_are_shared_not_asked(said, shares) -> None:
+    from chirpy.understanding import understanding
+
+    assert understanding().shares_fact(said) is shares
+
+
 def test_good_news_denied_is_not_good_news() -> None:
     from chirpy.understanding import understanding
 
