@@ -69,6 +69,7 @@ class AnswersResponder(Responder):
             self.favorite_none = parse_lines(data["favorite_other"]["none"], f"{where} [favorite_other] none")
             self.own = [(re.compile(o["asked"]), str(o["say"]), bool(o.get("needs_name"))) for o in data["own_answers"]]
             self.asks_back = {k: parse_lines(v, f"{where} [asks_back] {k}") for k, v in data["asks_back"].items()}
+            self.story = [re.compile(p) for p in data["story"]["patterns"]]
         except KeyError as exc:
             raise ConfigError(f"{where}: missing {exc}") from None
         except re.error as exc:
@@ -160,6 +161,9 @@ class AnswersResponder(Responder):
                     return self._build(ctx, private, "asks_back", [Said(say, False)], needs_prompt=True)
         mood = ctx.annotations.reading.entity_mood or ctx.annotations.reading.sentiment or "neutral"
         slot = mood if mood in self.asks_back else "neutral"
+        told = normalise(ctx.annotations.text)
+        if not ctx.annotations.reading.entity_mood and any(p.search(told) for p in self.story):
+            slot = "story"  # "i grew up with a rotary phone how about you": no opinion to agree with
         line = choose(self.asks_back[slot], f"asks_back_{slot}", ctx, private)
         return self._build(ctx, private, "asks_back", [line], needs_prompt=True)
 

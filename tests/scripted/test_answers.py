@@ -83,6 +83,15 @@ def answers_to(bot, said: str, bot_line: str, active: str | None = None):
     return bot.responders["answers"].respond(ctx)
 
 
+def test_how_about_you_after_a_story_of_theirs_is_not_agreed_with(scripted_bot):
+    """"i grew up with a rotary phone how about you": a bot has no such story, and says so."""
+    story = answers_to(scripted_bot, "yeah i'm that age lol i grew up with a rotary phone in my house how about you",
+                       "I couldn't live without the internet, literally.")
+    assert "bot" in story.text.lower() and "lean your way" not in story.text and "with you" not in story.text
+    liked = answers_to(scripted_bot, "i love pizza how about you", "I couldn't live without the internet, literally.")
+    assert "bot" not in liked.text.lower()  # a taste to share, not a story
+
+
 def test_what_about_you_gets_our_own_answer_to_our_own_question(scripted_bot, new_chat):
     pets = answers_to(scripted_bot, "no i don't um what about you", "Okay! Do you have any pets?")
     assert "pet" in pets.text and "dog" in pets.text  # our own answer to our own question
