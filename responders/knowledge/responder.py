@@ -290,6 +290,8 @@ class KnowledgeResponder(Responder):
         """A nod to what they just said, before anything of ours: in their own word when they judged
         it ("It really is crazy!"), as news to us when it is a fact, else an acknowledgement."""
         reading = ctx.annotations.reading
+        if reading.surprised and not reading.states_fact:  # "wow i did not know that at all"
+            return choose(self.shared["surprised"], "surprised", ctx, private)
         if reading.told == "judgement":
             return choose(self.shared["mirror"], "mirror", ctx, private, evaluation=reading.evaluation)
         if reading.told == "opinion" or reading.sentiment == "negative":  # "the patriots are overrated": never "Oh, I like that."

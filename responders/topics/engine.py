@@ -379,6 +379,8 @@ class TopicResponder(Responder):
             return choose(self.shared[slot], slot, ctx, private, feeling=feeling[1]), None, True, slot
         if ann.reading.shares_fact:
             slot = "fact_entity" if entity else "fact"
+        elif ann.reading.surprised and not entity and n_words <= self.long_answer_words:
+            slot = "surprised"  # "that's cool i had no idea": our line was news to them
         elif ann.reading.unsure:
             return self._react(ctx, thread, "unsure", private), None, False, "unsure"
         elif ann.reading.starts_negative and not entity and sentiment != "positive" and n_words <= self.long_answer_words:

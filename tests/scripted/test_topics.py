@@ -218,3 +218,11 @@ def test_a_pointed_at_or_half_phrase_is_never_said_back(chat, said, never) -> No
     chat.say("i like tv")
     reply = chat.say(said)
     assert never not in reply.text.lower()
+
+
+def test_news_to_them_is_met_with_surprise_not_enthusiasm(chat) -> None:
+    chat.say("i'm sam")
+    chat.say("i like music")
+    reply = chat.say("oh that's cool i had no idea")
+    assert "enjoy it" not in reply.text and "enthusiasm" not in reply.text, reply.text
+    assert any(w in reply.text.lower() for w in ("surprised", "fun one")), reply.text

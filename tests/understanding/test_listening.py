@@ -229,3 +229,17 @@ def test_a_fact_told_plainly_is_read_as_a_fact_and_a_story_of_their_own_is_not()
     assert not reader.states_fact("i had to shovel snow for 2 hours today we got 7 inches")  # their day
     assert not reader.states_fact("no in my opinion that third movie is loud and not much fun")  # a view
     assert not reader.states_fact("he likes pizza a lot")
+
+
+@pytest.mark.parametrize("said, surprised", [
+    ("oh that's cool i had no idea", True),
+    ("wow i did not know that at all", True),
+    ("huh that's news to me", True),
+    ("i have no idea", False),  # unsure, not surprised
+    ("i did not know what to do with my weekend", False),
+])
+def test_news_to_them_is_read_as_surprise(said, surprised) -> None:
+    from chirpy.understanding import understanding
+    from chirpy.annotations import Annotations
+
+    assert understanding().read(Annotations(text=said)).surprised is surprised
