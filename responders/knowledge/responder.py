@@ -265,7 +265,8 @@ class KnowledgeResponder(Responder):
         if not fresh or int(private.get("facts_on_entity", 0)) >= self.max_facts:
             if user_leads(ctx):  # they are telling us more: take it in, no "that's all my facts" over it
                 return self._heard(ctx, private, "heard_more")
-            return self._handback(ctx, private, entity, "handback")
+            lead = self._take_in(ctx, private) if words > self.short_reply and not agrees else None
+            return self._handback(ctx, private, entity, "handback", lead)
         # A long "yeah ..." that goes on about something else agrees with us and then moves on.
         if (not agrees or words > self.long_statement) and self._about_something_else(ctx, entity, private, agrees):
             # "demetri martin wrote a palindrome poem" while we talk about the Olympics: their fact is
@@ -335,11 +336,13 @@ class KnowledgeResponder(Responder):
         private.update(entity=entity.id, facts_on_entity=0, said_as=said_as)
         private["discussed"] = [*[d for d in private["discussed"] if d != entity.id], entity.id][-MAX_DISCUSSED:]
 
-    def _handback(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity, slot: str) -> Candidate:
+    def _handback(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity, slot: str,
+                  lead: Said | None = None) -> Candidate:
+        """Back to the entity's topic, after a nod to what they said (``lead``) when they said something."""
         line = choose(self.lines[slot], slot, ctx, private, **title_fields(entity, private.get("said_as")))
         private.pop("entity", None)
         private.pop("said_as", None)
-        return build([line], Priority.STRONG_CONTINUE, needs_prompt=True, handoff=handoff_to(entity.topic),
+        return build([lead, line], Priority.STRONG_CONTINUE, needs_prompt=True, handoff=handoff_to(entity.topic),
                      topic=ctx.state.current_topic, entity=entity.title, entity_id=entity.id, state=private,
                      meta={"kind": slot})
 

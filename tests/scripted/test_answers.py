@@ -178,6 +178,7 @@ def test_a_sign_off_at_the_end_of_a_long_turn_ends_the_chat(chat):
     "hes great hey its been awesome chatting with you",
     "well i enjoyed chatting with ya",
     "cleveland can hope so thanks for talking football with me",
+    "some one around here deserves something take it easy out there",
 ])
 def test_sign_offs_people_really_say_end_the_chat(chat, sign_off):
     result = named(chat).say(sign_off)
@@ -185,6 +186,7 @@ def test_sign_offs_people_really_say_end_the_chat(chat, sign_off):
 
 
 @pytest.mark.parametrize("not_a_sign_off", ["did you have a good day", "its fun talking about movies with my friends",
+                                            "i try to take it easy on weekends and just read",
                                             "i love talking to you about music", "i hope you have a good day at work"])
 def test_chat_about_days_and_talking_is_not_a_sign_off(chat, not_a_sign_off):
     result = named(chat).say(not_a_sign_off)
