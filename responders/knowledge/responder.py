@@ -293,6 +293,8 @@ class KnowledgeResponder(Responder):
         reading = ctx.annotations.reading
         if reading.surprised and not reading.states_fact:  # "wow i did not know that at all"
             return choose(self.shared["surprised"], "surprised", ctx, private)
+        if reading.entity_mood == "positive" and not reading.told:  # "i loved halo 3 and used to play it all the time"
+            return choose(self.shared["positive"], "positive", ctx, private)
         if reading.told == "judgement":
             return choose(self.shared["mirror"], "mirror", ctx, private, evaluation=reading.evaluation)
         if reading.told == "opinion" or reading.sentiment == "negative":  # "the patriots are overrated": never "Oh, I like that."

@@ -163,13 +163,15 @@ class TopicResponder(Responder):
     def _active(self, ctx: TurnContext) -> bool:
         return ctx.state.current_topic == self.topic and bool(ctx.private.get("open"))
 
-    def _next_thread(self, private: dict[str, Any], known: UserFacts | None = None) -> int | None:
+    def _next_thread(self, private: dict[str, Any], known: UserFacts | None = None, into: bool = False) -> int | None:
         asked = set(private.get("asked", []))
         for i, thread in enumerate(self.script.threads):
             if thread.id in asked:
                 continue
             if known and any(known.answers(need, self.topic) for need in thread.known_from):
                 continue  # they told us already ("mostly radiohead lately"): never ask what is known
+            if into and "likes" in thread.known_from:
+                continue  # they are telling us about it at length: "are you into sports?" would not listen
             return i
         return None
 
@@ -178,9 +180,9 @@ class TopicResponder(Responder):
         """What the user told us: the conversation's facts plus this utterance's (added after the turn)."""
         return ctx.state.user_facts.including(ctx.annotations.user_facts)
 
-    def _ask(self, ctx: TurnContext, private: dict[str, Any]) -> Said | None:
+    def _ask(self, ctx: TurnContext, private: dict[str, Any], into: bool = False) -> Said | None:
         """Ask the next thread's question, updating ``private``; None when the script is used up."""
-        index = self._next_thread(private, self._known(ctx))
+        index = self._next_thread(private, self._known(ctx), into)
         if index is None:
             return None
         thread = self.script.threads[index]
@@ -189,9 +191,10 @@ class TopicResponder(Responder):
                        asked=[*private.get("asked", []), thread.id])
         return said
 
-    def _open(self, ctx: TurnContext, private: dict[str, Any], priority: Priority, lead: list[Said | None]) -> Candidate | None:
+    def _open(self, ctx: TurnContext, private: dict[str, Any], priority: Priority, lead: list[Said | None],
+              into: bool = False) -> Candidate | None:
         private["strikes"] = 0
-        question = self._ask(ctx, private)
+        question = self._ask(ctx, private, into)
         if question is None:
             return None
         return build([*lead, question], priority, topic=self.topic, state=private,
@@ -484,7 +487,9 @@ class TopicResponder(Responder):
         else:
             lead = self._mention_reaction(ctx, private, entity, fact, named=named is not None)
         if self.topic not in ctx.state.topics_covered:
-            opened = self._open(ctx, private, Priority.CAN_START, [lead])
+            # Telling us about it at length ("bowling is a sport but not nearly so strenuous ..."): they are into it.
+            into = not asked and ann.reading.words > self.answer_words and not ann.is_question
+            opened = self._open(ctx, private, Priority.CAN_START, [lead], into)
             if opened is not None:
                 opened.entity = entity
                 return opened

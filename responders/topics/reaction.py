@@ -114,12 +114,14 @@ class ReactionResponder(Responder):
         return choose(self.lines["statement"], "statement", ctx, private)
 
     def _clearly_about(self, ann: Annotations, thing: str) -> bool:
-        """Is ``thing`` what the turn is about, safe to say back? A title, a name, the answer of a
-        short reply, or what they love or hate ("i really love the beatles"). A noun picked from a
-        long run-on ("espn", "football") is not."""
-        if thing == ann.reading.title or ann.reading.words <= self.echo_words or self.reading.is_named(thing, ann):
+        """Is ``thing`` what the turn is about, safe to say back? A title, a name they open with, the
+        answer of a short reply, or what they love or hate ("i really love the beatles"). A noun or a
+        name picked from a long run-on ("espn", "football", "a store in alabama") is not."""
+        if thing == ann.reading.title or ann.reading.words <= self.echo_words:
             return True
         lowered, named = normalise(ann.text), re.sub(r"^(?:the|a|an) ", "", thing.lower())
+        if self.reading.is_named(thing, ann) and named in " ".join(lowered.split()[:self.echo_words]):
+            return True  # a name they open with ("sam darnold is only 21 ..."), not "a store in alabama" later on
         return any(lowered[found.end():].startswith(named) for found in self.about_frame.finditer(lowered))
 
     @staticmethod

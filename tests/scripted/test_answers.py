@@ -328,6 +328,14 @@ def test_a_noun_in_passing_is_not_said_back_as_the_point(scripted_bot, said, nou
     assert reaction is not None and noun not in reaction.text.lower(), reaction.text
 
 
+def test_a_name_in_passing_late_in_a_long_turn_is_not_said_back(scripted_bot):
+    said = "really that is pretty cool i found it very interesting that a store in alabama only sells lost luggage"
+    reaction = react_to(scripted_bot, said)
+    assert reaction is not None and "alabama" not in reaction.text.lower(), reaction.text
+    opened = react_to(scripted_bot, "sam darnold is only twenty one and already starting for the jets this season")
+    assert "sam darnold" in opened.text.lower(), opened.text  # the name they open with is the point
+
+
 def test_what_they_love_is_said_back(scripted_bot):
     reaction = react_to(scripted_bot, "honestly i really love the national anthem it gives me chills every single time")
     assert "national anthem" in reaction.text.lower(), reaction.text

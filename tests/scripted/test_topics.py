@@ -226,3 +226,11 @@ def test_news_to_them_is_met_with_surprise_not_enthusiasm(chat) -> None:
     reply = chat.say("oh that's cool i had no idea")
     assert "enjoy it" not in reply.text and "enthusiasm" not in reply.text, reply.text
     assert any(w in reply.text.lower() for w in ("surprised", "fun one")), reply.text
+
+
+def test_a_topic_they_tell_us_about_at_length_does_not_open_with_are_you_into_it(chat) -> None:
+    chat.say("i'm sam")
+    chat.say("i'd rather not talk about work")
+    reply = chat.say("bowling is a sport but not nearly so strenuous or violent as football probably")
+    assert reply.response.responder == "sports" and reply.response.text.rstrip().endswith("?"), reply.text
+    assert "into sports" not in reply.text and "follow any sports" not in reply.text, reply.text
