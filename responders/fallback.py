@@ -11,7 +11,8 @@ from pathlib import Path
 from chirpy.registry import responders
 from chirpy.responder import Candidate, ContentResponder, Priority, Returned, TurnContext
 from chirpy.understanding import understanding
-from responders.topics.engine import user_leads
+from responders.topics.engine import follow_up, user_leads, user_told
+from responders.topics.lines import build
 
 CONTENT = Path(__file__).parent / "content" / "fallback.toml"
 
@@ -38,5 +39,8 @@ class FallbackResponder(ContentResponder):
     def prompt(self, ctx: TurnContext) -> Returned:
         if user_leads(ctx):
             return None  # they are telling us something at length: "What's on your mind?" would ignore it
+        if user_told(ctx):  # ... and have for a while: we lead, on what they told us
+            private = dict(ctx.private)
+            return build([follow_up(ctx, private)], Priority.UNIVERSAL_FALLBACK, state=private)
         text = self.say(ctx, "prompt", ctx.private)
         return Candidate(text, Priority.UNIVERSAL_FALLBACK, state=ctx.private)

@@ -61,11 +61,24 @@ LISTEN_TURNS = 3
 LONG_TURN_WORDS = 14
 
 
-def user_leads(ctx: TurnContext, long_words: int = LONG_TURN_WORDS, turns: int = LISTEN_TURNS) -> bool:
-    """Is the user telling us something at length, so that our next scripted line would talk over them?"""
+def user_told(ctx: TurnContext, long_words: int = LONG_TURN_WORDS) -> bool:
+    """Did the user tell us something at length (a story, a fact, a view), asking nothing?"""
     ann = ctx.annotations
     asks = ann.is_question and not ann.reading.shares_fact  # "did you know ..." tells
-    return ann.reading.words > long_words and not asks and not ann.reading.asks_back and quiet_turns(ctx) < turns
+    return ann.reading.words > long_words and not asks and not ann.reading.asks_back
+
+
+def user_leads(ctx: TurnContext, long_words: int = LONG_TURN_WORDS, turns: int = LISTEN_TURNS) -> bool:
+    """Is the user telling us something at length, so that our next scripted line would talk over them?"""
+    return user_told(ctx, long_words) and quiet_turns(ctx) < turns
+
+
+def follow_up(ctx: TurnContext, private: dict[str, Any]) -> Line:
+    """When we lead again after the user has told us things at length: a question on what they told
+    (where they found a fact, what makes them think so), not a scripted line that ignores it."""
+    slot = {"fact": "follow_up_fact", "opinion": "follow_up_opinion", "judgement": "follow_up_opinion"}.get(
+        ctx.annotations.reading.told or "", "follow_up")
+    return choose(shared_reactions()[slot], slot, ctx, private)
 
 
 # Topics whose names are titles of works: a short answer naming one may be read as another kind.
@@ -140,9 +153,8 @@ class TopicResponder(Responder):
             return None
         if known.declined(self.topic):
             return None  # they named the topic without asking for it
-        if (user_leads(ctx, self.long_answer_words, self.listen_turns)
-                and not self.script.mentions(normalise(ctx.annotations.text))):
-            return None  # they are telling us about something else: our script would talk over it
+        if user_told(ctx, self.long_answer_words) and not self.script.mentions(normalise(ctx.annotations.text)):
+            return None  # they told us about something else: our script would talk over it (the fallback follows it up)
         if self._active(ctx):
             if handoff.leave_topic:
                 return None
@@ -269,6 +281,10 @@ class TopicResponder(Responder):
             return build([lead], Priority.STRONG_CONTINUE, topic=self.topic, entity=entity, state=private,
                          user_led=True, must_stay=reaction in ("mirror", "fact", "fact_entity"),
                          meta={"reaction": reaction, "thread": thread.id, "listening": True})
+        if reaction in LISTENING_REACTIONS and named_now is None and user_told(ctx, self.long_answer_words):
+            # They have told us things for a few turns: we lead again, on what they said; the thread waits.
+            return build([lead, follow_up(ctx, private)], Priority.STRONG_CONTINUE, topic=self.topic, entity=entity,
+                         state=private, meta={"reaction": reaction, "thread": thread.id, "follow_up": True})
         asked_us = reaction == "about_me" and not ann.reading.asks_back
         if asked_us and fresh(self.shared["ask_back"], ctx):
             # They asked about our taste: answer, then ask it back ("What about you?"), as people do,

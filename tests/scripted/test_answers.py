@@ -179,6 +179,7 @@ def test_a_sign_off_at_the_end_of_a_long_turn_ends_the_chat(chat):
     "well i enjoyed chatting with ya",
     "cleveland can hope so thanks for talking football with me",
     "some one around here deserves something take it easy out there",
+    "in any case thanks for chatting",
 ])
 def test_sign_offs_people_really_say_end_the_chat(chat, sign_off):
     result = named(chat).say(sign_off)
@@ -187,6 +188,7 @@ def test_sign_offs_people_really_say_end_the_chat(chat, sign_off):
 
 @pytest.mark.parametrize("not_a_sign_off", ["did you have a good day", "its fun talking about movies with my friends",
                                             "i try to take it easy on weekends and just read",
+                                            "thanks for chatting about football it got me thinking",
                                             "i love talking to you about music", "i hope you have a good day at work"])
 def test_chat_about_days_and_talking_is_not_a_sign_off(chat, not_a_sign_off):
     result = named(chat).say(not_a_sign_off)

@@ -234,3 +234,17 @@ def test_a_topic_they_tell_us_about_at_length_does_not_open_with_are_you_into_it
     reply = chat.say("bowling is a sport but not nearly so strenuous or violent as football probably")
     assert reply.response.responder == "sports" and reply.response.text.rstrip().endswith("?"), reply.text
     assert "into sports" not in reply.text and "follow any sports" not in reply.text, reply.text
+
+
+def test_after_listening_a_while_the_bot_leads_on_what_they_told(chat) -> None:
+    """After three long turns of theirs the bot leads again: with a question on what they said, not a
+    scripted line from a topic they are not talking about."""
+    chat.say("i'm sam")
+    stories = ["my neighbour built a tiny greenhouse out of old windows and now grows lemons there all winter long",
+               "she says the trick is a small heater and a lot of patience with the soil and the watering",
+               "last week she gave me a basket of them and my kitchen smells like a lemon grove now honestly",
+               "i might try building one of my own next spring if i can find enough old windows around town"]
+    last = [chat.say(story) for story in stories][-1]
+    follow_ups = ("come across that", "find that out", "make of that", "makes you say that", "seen it that way",
+                  "thinking about that", "feel about it", "followed for a while")
+    assert any(f in last.text for f in follow_ups), last.text
