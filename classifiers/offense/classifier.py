@@ -54,8 +54,7 @@ class OffenseClassifier:
         rules = self.lexicon.classify(text, spellings)
         if self.model is None:
             return rules
-        idx, val = featurize(self.model.spec, spellings[-1], rules, context)
-        probs = self.model.probabilities(idx, val)
+        probs = model_probabilities(self.model, spellings[-1], rules, context)
         score = probs[ABUSIVE]
         # Someone who says they want to hurt themselves is not abusing anyone unless the rules see
         # abuse too ("kill yourself" is a threat pattern, "i want to kill myself" is not).
@@ -70,6 +69,15 @@ class OffenseClassifier:
         if rules.self_harm:
             kinds.add("bodily_harm")
         return replace(rules, is_offensive=offensive, types=by_seriousness(kinds), score=round(score, 4))
+
+
+def model_probabilities(model: OffenseModel, spelling: str, rules: OffenseResult | None,
+                        context: str | None) -> dict[str, float]:
+    """Each head's probability for a turn: its decoded ``spelling``, the rules' verdict (None withholds
+    the lexicon's evidence, as the benchmark does to mimic the lexicon on unseen turns), the bot's
+    previous line."""
+    idx, val = featurize(model.spec, spelling, rules, context)
+    return model.probabilities(idx, val)
 
 
 @lru_cache(maxsize=4)

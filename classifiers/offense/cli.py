@@ -20,10 +20,16 @@ import click
                    "ConvAbuse it changed no cross-validated figure).")
 @click.option("--bot-name", "bot_names", multiple=True, metavar="NAME",
               help="A name users insult the bot by (repeatable), as [offense] bot_names.")
+@click.option("--negatives", "negatives", default=None, type=click.Path(),
+              help="Ordinary chat to add as non-abusive turns (a Topical-Chat directory or .json, or a .txt of "
+                   "one turn per line); half of its conversations are used, the other half never.")
+@click.option("--negatives-max", default=3000, show_default=True, type=click.IntRange(0),
+              help="At most this many ordinary-chat turns are added.")
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--dry-run", is_flag=True, help="Cross-validate and print figures, but save nothing.")
 def train_offense(data: str, out: str, folds: int, c: float | None, context: bool | None,
-                  bot_names: tuple[str, ...], seed: int, dry_run: bool) -> None:
+                  bot_names: tuple[str, ...], negatives: str | None, negatives_max: int,
+                  seed: int, dry_run: bool) -> None:
     """Cross-validate on DATA next to the shipped model (same folds), then train on all of it and save."""
     from dataclasses import replace
 
@@ -36,11 +42,13 @@ def train_offense(data: str, out: str, folds: int, c: float | None, context: boo
     from classifiers.offense.errors import OffenseDataError, OffenseModelError
     from classifiers.offense.features import FeatureSpec
     from classifiers.offense.evaluate import annotate_turns, annotate_with_model, figures_of, mean_sd
+    from classifiers.offense.negatives import read_chat, training_negatives
     from classifiers.offense.rules import lexicon_for
     from classifiers.offense.train import Matrices, TrainConfig, cross_validate, prepare, train_model
 
     console = Console()
     turns = read_labelled(data)
+    chat = training_negatives(read_chat(negatives), negatives_max, seed) if negatives else []
     abusive = sum(t.abusive for t in turns)
     if min(abusive, len(turns) - abusive) < folds:
         raise OffenseDataError(f"{data}: {abusive} abusive and {len(turns) - abusive} other turns; "
@@ -55,10 +63,14 @@ def train_offense(data: str, out: str, folds: int, c: float | None, context: boo
         compare = {}
     names = list(bot_names)
     console.print(f"{len(turns)} turns, {abusive} abusive ({abusive / len(turns):.1%}); "
-                  f"{config.folds}-fold cross-validation (thresholds chosen inside each training part)")
-    prepared = prepare(turns, lexicon_for(names))
+                  f"{config.folds}-fold cross-validation (thresholds chosen inside each training part)"
+                  + (f"; {len(chat)} ordinary-chat turns added to every training part" if chat else ""))
+    lexicon = lexicon_for(names)
+    with console.status("reading the turns"):
+        matrices = Matrices.build(prepare(turns, lexicon), config)
+        chat_matrices = Matrices.build(prepare(chat, lexicon), config) if chat else None
     with console.status("cross-validating"):
-        cv = cross_validate(turns, config, prepared)
+        cv = cross_validate(turns, config, m=matrices, negatives=chat_matrices)
     others = {**compare, "rules only": {"model": RULES_ONLY}}
     rows: dict[str, list] = {name: [] for name in ("new model", *others)}
     for fold in cv:
@@ -77,7 +89,8 @@ def train_offense(data: str, out: str, folds: int, c: float | None, context: boo
         console.print("dry run: nothing saved")
         return
     with console.status("training on all turns"):
-        model = train_model(turns, config, Matrices.build(prepared, config), info={"data": str(data)})
+        model = train_model(turns, config, matrices, info={"data": str(data), "negatives": negatives or ""},
+                            negatives=chat_matrices)
     path = save_model(model, out)
     console.print(f"saved {path} (version {model.version}, heads {', '.join(model.heads)})")
     console.print(f'use it: in your config, [offense] model = "{out}"', markup=False)

@@ -93,6 +93,16 @@ class Matrices:
     def rows(self, idx: np.ndarray) -> "Matrices":
         return Matrices(self.full[idx], None if self.plain is None else self.plain[idx], self.rules_hit[idx])
 
+    def then(self, other: "Matrices | None") -> "Matrices":
+        """These rows followed by ``other``'s (training negatives)."""
+        from scipy.sparse import vstack
+
+        if other is None:
+            return self
+        stack = (lambda a, b: None if a is None or b is None else vstack([a, b], format="csr"))
+        return Matrices(stack(self.full, other.full), stack(self.plain, other.plain),
+                        np.concatenate([self.rules_hit, other.rules_hit]))
+
 
 def rule_trust_weights(hit: np.ndarray, abusive: np.ndarray, precision: float, recall: float) -> tuple[
         np.ndarray, np.ndarray]:
@@ -191,18 +201,25 @@ def choose_threshold(y: np.ndarray, p: np.ndarray) -> float:
 
 
 def train_model(turns: Sequence[LabelledTurn], config: TrainConfig, m: Matrices | None = None,
-                info: dict | None = None) -> OffenseModel:
+                info: dict | None = None, negatives: Matrices | None = None) -> OffenseModel:
     """Fit every head on ``turns`` and choose each head's threshold by the inner cross-validation.
 
-    ``m``: the turns' feature matrices when the caller already has them."""
+    ``m``: the turns' feature matrices when the caller already has them. ``negatives``: ordinary-chat
+    turns (``negatives.py``) added to every fit as non-abusive rows; thresholds are chosen on
+    ``turns`` alone, so the figures they are tuned for stay the labelled data's."""
     m = m if m is not None else Matrices.build(prepare(turns), config)
     heads = heads_for(turns, config.min_type_rows)
     y = label_matrix(turns, heads)
+    n_neg = 0 if negatives is None else negatives.full.shape[0]
+    y_all = np.vstack([y, np.zeros((n_neg, len(heads)), dtype=np.int8)])
+    m_all = m.then(negatives)
+    extra = np.arange(len(turns), len(turns) + n_neg)
     oof = np.zeros(y.shape, dtype=np.float64)
     for train_idx, test_idx in folds_for(turns, y[:, 0], config.inner_folds, config.seed + 1):
-        inner = m.rows(train_idx)
+        fit_rows = np.concatenate([train_idx, extra])
+        inner = m_all.rows(fit_rows)
         for j in range(len(heads)):
-            w, b = _fit_head(inner, y[train_idx, j], y[train_idx, 0], config)
+            w, b = _fit_head(inner, y_all[fit_rows, j], y_all[fit_rows, 0], config)
             oof[test_idx, j] = _probabilities(m.full[test_idx], w, b)
     thresholds = {ABUSIVE: choose_threshold(y[:, 0], oof[:, 0])}
     abusive = y[:, 0] == 1
@@ -212,9 +229,10 @@ def train_model(turns: Sequence[LabelledTurn], config: TrainConfig, m: Matrices 
     weights = np.zeros((m.full.shape[1], len(heads)), dtype=np.float32)
     bias = np.zeros(len(heads))
     for j in range(len(heads)):
-        weights[:, j], bias[j] = _fit_head(m, y[:, j], y[:, 0], config)
-    meta = {"rows": len(turns), "abusive_rows": int(abusive.sum()), "c": config.c, "seed": config.seed,
-            "inner_folds": config.inner_folds, "rules_trust": [config.rules_precision, config.rules_recall],
+        weights[:, j], bias[j] = _fit_head(m_all, y_all[:, j], y_all[:, 0], config)
+    meta = {"rows": len(turns), "abusive_rows": int(abusive.sum()), "negative_rows": n_neg, "c": config.c,
+            "seed": config.seed, "inner_folds": config.inner_folds,
+            "rules_trust": [config.rules_precision, config.rules_recall],
             "feature_version": FEATURE_VERSION, **(info or {})}
     return OffenseModel(weights=weights, bias=bias, heads=heads, thresholds=thresholds, spec=config.spec, info=meta)
 
@@ -229,15 +247,17 @@ class Fold:
 
 def cross_validate(turns: Sequence[LabelledTurn], config: TrainConfig,
                    prepared: Sequence[PreparedTurn] | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> list[Fold]:
-    """Nested cross-validation: for each outer fold, a model trained (thresholds included) on the rest."""
-    m = Matrices.build(prepared if prepared is not None else prepare(turns), config)
+                   progress: Callable[[int, int], None] | None = None,
+                   negatives: Matrices | None = None, m: Matrices | None = None) -> list[Fold]:
+    """Nested cross-validation: for each outer fold, a model trained (thresholds included) on the rest
+    (and on every training negative: they are never among the held-out rows)."""
+    m = m if m is not None else Matrices.build(prepared if prepared is not None else prepare(turns), config)
     y = np.array([t.abusive for t in turns], dtype=np.int8)
     folds = folds_for(turns, y, config.folds, config.seed)
     out = []
     for i, (train_idx, test_idx) in enumerate(folds):
         part = [turns[k] for k in train_idx]
-        model = train_model(part, config, m.rows(train_idx), info={"fold": i})
+        model = train_model(part, config, m.rows(train_idx), info={"fold": i}, negatives=negatives)
         out.append(Fold(test=test_idx, model=model))
         if progress:
             progress(i + 1, len(folds))
