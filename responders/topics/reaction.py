@@ -108,6 +108,8 @@ class ReactionResponder(Responder):
             return None  # "ok cool": nothing to react to; the fallback moves the conversation on
         if reading.surprised and reading.words <= self.max_no_words:  # "that's cool i had no idea"
             return choose(self.shared["surprised"], "surprised", ctx, private)
+        if reading.sentiment == "negative" and not reading.told:  # "what i hate more is always snakes": never "Oh, I like that."
+            return choose(self.shared["negative"], "negative", ctx, private)
         if told := ctx.annotations.reading.told:  # a view, "it's crazy how ..." (their word), a fact told
             slot = TOLD_SLOTS[told]
             return choose(self.shared[slot], slot, ctx, private, evaluation=ctx.annotations.reading.evaluation or "")

@@ -355,3 +355,15 @@ def test_a_filler_is_never_said_back_as_a_thing(chat, filler):
     named(chat).say("i like music")
     result = chat.say(filler)  # to the music script's question
     assert filler.split()[0] not in result.text.lower().replace(",", " ").replace(".", " ").split()
+
+
+def test_which_of_two_fans_gets_a_pick_not_a_fan_of_both(chat):
+    result = named(chat).say("back to your shatner comment are you a star wars or star trek fan")
+    assert result.response.meta.get("kind") == "either_or", result.text
+    assert "star wars or star trek" not in result.text
+
+
+def test_something_they_hate_is_never_liked_back(scripted_bot):
+    reaction = react_to(scripted_bot, "snakes the answer to what do i hate more is always snakes i cant even look at them")
+    assert reaction is not None and "like that" not in reaction.text and "great" not in reaction.text, reaction.text
+    assert any(w in reaction.text.lower() for w in ("fair", "not for everyone")), reaction.text
