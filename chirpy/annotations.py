@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from chirpy.content import normalise
 from chirpy.store.fields import LogField
 from chirpy.text import WORD, CleanText, has_words, latin_share
 from chirpy.understanding import Reading, Understanding, understanding
@@ -62,6 +63,9 @@ class Annotations:
     language: str = ENGLISH  # ISO 639-1 code of what the user spoke; "und" for an unknown script
     tokens: list[str] = field(default_factory=list)
     noun_phrases: list[str] = field(default_factory=list)
+    # The text topic words are matched in: normalised, with words that only modify another noun blanked
+    # ("tea" in "the tea party movement", "school" in "high school football": neither food nor school).
+    topic_text: str = ""
     entities: list[Entity] = field(default_factory=list)
     # Dialogue acts: every act of the utterance once, in order (vocabulary in
     # chirpy/understanding/acts/vocabulary.py), and the segments they came from.
@@ -147,8 +151,10 @@ class CoreAnnotator:
         ann.is_english = ann.language == ENGLISH
         doc = self.nlp(clean.text)
         ann.tokens = [t.text for t in doc if not t.is_space]
+        ann.topic_text = normalise(clean.text)
         if self._has_parser:
             ann.noun_phrases = _distinct(chunk.text for chunk in doc.noun_chunks if not _is_pronoun_chunk(chunk))
+            ann.topic_text = normalise(_blank_modifiers(clean.text, doc))
         ann.entities = [Entity(e.text, e.label_) for e in doc.ents]
         self._speech_acts(ann, doc)
         if ann.is_english:  # another language's words are never echoed back as a name
@@ -187,6 +193,15 @@ class CoreAnnotator:
             position += len(match.group()) + 1
         reading = self.names.read(" ".join(lowered), words, context)
         return (reading.name, reading.how) if reading else (None, None)
+
+
+def _blank_modifiers(text: str, doc: Any) -> str:
+    """The text with each noun that only modifies a later noun ("college" in "the college game") blanked."""
+    chars = list(text)
+    for token in doc:
+        if token.dep_ == "compound" and token.head.i > token.i and token.head.pos_ in ("NOUN", "PROPN"):
+            chars[token.idx:token.idx + len(token.text)] = "_" * len(token.text)
+    return "".join(chars)
 
 
 def _is_pronoun_chunk(chunk: Any) -> bool:

@@ -73,6 +73,11 @@ def user_leads(ctx: TurnContext, long_words: int = LONG_TURN_WORDS, turns: int =
     return user_told(ctx, long_words) and quiet_turns(ctx) < turns
 
 
+def topic_text(ctx: TurnContext) -> str:
+    """What topic words are looked for in: without nouns that only modify another ("high school football")."""
+    return ctx.annotations.topic_text or normalise(ctx.annotations.text)
+
+
 def follow_up(ctx: TurnContext, private: dict[str, Any]) -> Line:
     """When we lead again after the user has told us things at length: a question on what they told
     (where they found a fact, what makes them think so), not a scripted line that ignores it."""
@@ -153,7 +158,7 @@ class TopicResponder(Responder):
             return None
         if known.declined(self.topic):
             return None  # they named the topic without asking for it
-        if user_told(ctx, self.long_answer_words) and not self.script.mentions(normalise(ctx.annotations.text)):
+        if user_told(ctx, self.long_answer_words) and not self.script.mentions(topic_text(ctx)):
             return None  # they told us about something else: our script would talk over it (the fallback follows it up)
         if self._active(ctx):
             if handoff.leave_topic:
@@ -162,7 +167,7 @@ class TopicResponder(Responder):
         if self.topic in ctx.state.topics_covered or (handoff.leave_topic and ctx.state.current_topic == self.topic):
             return None
         closed = [*ctx.state.topics_covered, *known.declined_topics()]
-        if self.script.mentions(normalise(ctx.annotations.text)):
+        if self.script.mentions(topic_text(ctx)):
             priority = Priority.STRONG_CONTINUE
         elif (upcoming := ctx.topics.next_to_open(ctx.state.seed_key, closed)) and \
                 upcoming.responder == self.name:
@@ -327,14 +332,15 @@ class TopicResponder(Responder):
         if self._names_elsewhere(ctx, answering):
             return True  # "lebron james" to "which band?": a sports name is never a music answer
         others = ctx.topics.others(self.name)
+        named = topic_text(ctx)  # "high school football" names no school
         if not answering:  # they are not replying to our question: any other topic they name wins
-            return any(t.mentions(lowered) for t in others)
+            return any(t.mentions(named) for t in others)
         if len(lowered.split()) <= 4:
             # A short reply that is only another topic's word ("i love pizza" to "which band?") goes
             # there; one that merely contains one ("the lion king" to "favorite movie?") stays ours.
             phrase = self.reading.answer_phrase(lowered)
             return bool(phrase) and self._is_keyword(ctx, phrase, topics=others)
-        return any(t.salient(lowered, strict=True) for t in others)
+        return any(t.salient(named, strict=True) for t in others)
 
     def _names_elsewhere(self, ctx: TurnContext, answering: bool) -> bool:
         """Did the user name things of other topics and none of ours? A short answer to our question
@@ -482,7 +488,7 @@ class TopicResponder(Responder):
         asked = self.script.asked_about(lowered)
         if self._known(ctx).declined(self.topic) and not asked:
             return None  # "i'm not into sports" names sports: no "Oh, I love talking about sports!"
-        if not asked and not self.salient(lowered) and not self._named_here(ctx, lowered):
+        if not asked and not self.salient(topic_text(ctx)) and not self._named_here(ctx, lowered):
             return None
         if ann.reading.bad_news or (ann.reading.feeling or ("",))[0] == "negative":
             return None  # "my cat died": sympathy (the reaction responder), not "Aw, animals!"

@@ -248,3 +248,14 @@ def test_after_listening_a_while_the_bot_leads_on_what_they_told(chat) -> None:
     follow_ups = ("come across that", "find that out", "make of that", "makes you say that", "seen it that way",
                   "thinking about that", "feel about it", "followed for a while")
     assert any(f in last.text for f in follow_ups), last.text
+
+
+def test_a_noun_that_only_modifies_another_names_no_topic(chat, scripted_bot) -> None:
+    from chirpy.text import clean_user_text
+
+    ann = scripted_bot.annotator.annotate(clean_user_text("he played high school football before the draft", 1000))
+    assert "football" in ann.topic_text and "school" not in ann.topic_text
+    chat.say("i'm sam")
+    chat.say("i'd rather not talk about work")
+    reply = chat.say("did you know 15 of the tea party movement identified with democrat")
+    assert reply.response.responder != "food" and (reply.prompt is None or reply.prompt.responder != "food"), reply.text
