@@ -58,7 +58,7 @@ def quiet_turns(ctx: TurnContext) -> int:
 # in a row without a question: a scripted line after it, from our topic, a new one or the fallback,
 # would ignore what they told us. After that the bot leads again.
 LISTEN_TURNS = 3
-LONG_TURN_WORDS = 14
+LONG_TURN_WORDS = 10
 
 
 def user_told(ctx: TurnContext, long_words: int = LONG_TURN_WORDS) -> bool:

@@ -284,6 +284,6 @@ def test_out_of_facts_while_they_keep_telling_their_point_is_taken_in(make_knowl
 def test_out_of_facts_after_a_reply_of_theirs_the_reply_is_taken_in_first(make_knowledge_bot, store_dir: Path) -> None:
     _, last = converse(make_knowledge_bot(store_dir, max_facts_per_entity=1),
                        "i've been listening to the zorblat quintet all week",
-                       "i heard they are really good but i have never seen them play live")
+                       "i heard they are good but never saw them live")
     assert last.response.meta.get("kind") == "handback", last.text
     assert not last.response.text.startswith(("That's about everything", "Anyway, that's my", "I think that's all my"))
