@@ -77,8 +77,10 @@ class Chat:
 
 
 @pytest.fixture
-def chat(scripted_bot: Bot) -> Chat:
-    return Chat(scripted_bot)
+def chat(scripted_bot: Bot, request: pytest.FixtureRequest) -> Chat:
+    # Named after the test, not a running count: the conversation id seeds which topic opens first and
+    # which phrasing is said, so a test sees the same conversation alone or in the whole suite.
+    return Chat(scripted_bot, f"scripted-{request.node.name}")
 
 
 @pytest.fixture

@@ -192,7 +192,8 @@ def test_a_long_fact_told_plainly_is_met_as_news_to_us(chat) -> None:
     chat.say("i like sports")
     reply = chat.say("former patriots running back green ellis never fumbled the football in his whole career")
     assert any(words in reply.text.lower() for words in ("didn't know", "never would have guessed", "wild", "fascinating",
-                                                         "surprising", "fun fact", "learning stuff", "never knew"))
+                                                         "surprising", "fun fact", "learning stuff", "never knew",
+                                                         "wow, really", "new to me", "remember that one"))
 
 
 def test_a_long_turn_of_their_own_keeps_the_floor_for_a_while(chat) -> None:
@@ -259,3 +260,10 @@ def test_a_noun_that_only_modifies_another_names_no_topic(chat, scripted_bot) ->
     chat.say("i'd rather not talk about work")
     reply = chat.say("did you know 15 of the tea party movement identified with democrat")
     assert reply.response.responder != "food" and (reply.prompt is None or reply.prompt.responder != "food"), reply.text
+
+
+def test_which_is_your_favourite_team_names_a_team(chat) -> None:
+    chat.say("i'm sam")
+    chat.say("i like sports")
+    reply = chat.say("which is your favourite team")
+    assert any(team in reply.text for team in ("Warriors", "Packers", "Barcelona")), reply.text

@@ -243,3 +243,20 @@ def test_news_to_them_is_read_as_surprise(said, surprised) -> None:
     from chirpy.annotations import Annotations
 
     assert understanding().read(Annotations(text=said)).surprised is surprised
+
+
+@pytest.mark.parametrize("said, shares", [
+    ("i also did not know that comedy central has cancelled over 100 shows", True),
+    ("i did not know that at all", False),
+])
+def test_a_fact_they_just_learned_is_shared(said, shares) -> None:
+    from chirpy.understanding import understanding
+
+    assert understanding().shares_fact(said) is shares
+
+
+def test_disbelief_is_surprise() -> None:
+    from chirpy.annotations import Annotations
+    from chirpy.understanding import understanding
+
+    assert understanding().read(Annotations(text="i'm finding that one very hard to believe")).surprised
