@@ -173,9 +173,10 @@ class EntityLinker:
 
     @staticmethod
     def _surname_alone(hit: NameHit, words: list[_Word], start: int, end: int) -> bool:
-        """One word of a longer name said alone ("bolt" for Usain Bolt), as a partial or a listed alias."""
+        """The last word of a longer name said alone ("bolt" for Usain Bolt), as a partial or a listed
+        alias; not a first word ("apple" for Apple Inc. is the company's own short name)."""
         title_words = hit.title.lower().split()
-        return end - start == 1 and len(title_words) > 1 and (hit.kind == PARTIAL or words[start].key in title_words)
+        return end - start == 1 and len(title_words) > 1 and words[start].key == title_words[-1].strip(".,")
 
     @staticmethod
     def _after_a_determiner(words: list[_Word], start: int) -> bool:

@@ -58,6 +58,7 @@ def quiet_turns(ctx: TurnContext) -> int:
 # in a row without a question: a scripted line after it, from our topic, a new one or the fallback,
 # would ignore what they told us. After that the bot leads again.
 LISTEN_TURNS = 3
+TALKED_ABOUT_TURNS = 2  # turns of the user's own naming a topic, after which "are you into it?" is not asked
 LONG_TURN_WORDS = 10
 
 
@@ -192,6 +193,11 @@ class TopicResponder(Responder):
             return i
         return None
 
+    def _talked_about(self, ctx: TurnContext) -> bool:
+        """Has the user brought our topic up in a few turns of their own? Then they are into it."""
+        said = [normalise(text) for text in ctx.state.user_utterances()] + [topic_text(ctx)]
+        return sum(1 for text in said if self.script.mentions(text)) >= TALKED_ABOUT_TURNS
+
     @staticmethod
     def _known(ctx: TurnContext) -> UserFacts:
         """What the user told us: the conversation's facts plus this utterance's (added after the turn)."""
@@ -199,7 +205,7 @@ class TopicResponder(Responder):
 
     def _ask(self, ctx: TurnContext, private: dict[str, Any], into: bool = False) -> Said | None:
         """Ask the next thread's question, updating ``private``; None when the script is used up."""
-        index = self._next_thread(private, self._known(ctx), into)
+        index = self._next_thread(private, self._known(ctx), into or self._talked_about(ctx))
         if index is None:
             return None
         thread = self.script.threads[index]

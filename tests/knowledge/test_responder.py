@@ -140,6 +140,9 @@ def test_the_starter_store_is_built_once_and_knows_what_the_scripts_mention(tmp_
                  "inception", "iceland", "kyoto", "the little prince", "charlotte's web", "bojack horseman",
                  "ella fitzgerald", "lebron james", "the lakers", "golden retrievers", "minecraft", "sushi"]:
         assert linker.link(f"what about {said}"), said
+    # A company's short name is its first word, not a surname: "an apple computer" is the company.
+    assert linker.link("did you know smoking near an apple computer voids its warranty")[0].title == "Apple Inc."
+    assert linker.link("i ate an apple with my lunch")[0].title == "Apple"
 
 
 def test_the_default_bot_answers_from_the_starter_store(tmp_path: Path, monkeypatch) -> None:

@@ -267,3 +267,11 @@ def test_which_is_your_favourite_team_names_a_team(chat) -> None:
     chat.say("i like sports")
     reply = chat.say("which is your favourite team")
     assert any(team in reply.text for team in ("Warriors", "Packers", "Barcelona")), reply.text
+
+
+def test_someone_who_keeps_talking_about_a_topic_is_not_asked_if_they_are_into_it(chat) -> None:
+    chat.say("i'm sam")
+    chat.say("did you know the nfl has thirty two teams")
+    opened = chat.say("wow football is wild")
+    assert opened.response.responder == "sports", opened.text
+    assert "into sports" not in opened.text and "follow any sports" not in opened.text, opened.text
