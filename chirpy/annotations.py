@@ -63,9 +63,10 @@ class Annotations:
     language: str = ENGLISH  # ISO 639-1 code of what the user spoke; "und" for an unknown script
     tokens: list[str] = field(default_factory=list)
     noun_phrases: list[str] = field(default_factory=list)
-    # The text topic words are matched in: normalised, with words that only modify another noun blanked
+    # What the utterance is about, as text: normalised, with nouns that only modify another noun left out
     # ("tea" in "the tea party movement", "school" in "high school football": neither food nor school).
-    topic_text: str = ""
+    # Topic words and everyday things are looked for in it.
+    about_text: str = ""
     entities: list[Entity] = field(default_factory=list)
     # Dialogue acts: every act of the utterance once, in order (vocabulary in
     # chirpy/understanding/acts/vocabulary.py), and the segments they came from.
@@ -151,10 +152,10 @@ class CoreAnnotator:
         ann.is_english = ann.language == ENGLISH
         doc = self.nlp(clean.text)
         ann.tokens = [t.text for t in doc if not t.is_space]
-        ann.topic_text = normalise(clean.text)
+        ann.about_text = normalise(clean.text)
         if self._has_parser:
             ann.noun_phrases = _distinct(chunk.text for chunk in doc.noun_chunks if not _is_pronoun_chunk(chunk))
-            ann.topic_text = normalise(_blank_modifiers(clean.text, doc))
+            ann.about_text = normalise(_blank_modifiers(clean.text, doc))
         ann.entities = [Entity(e.text, e.label_) for e in doc.ents]
         self._speech_acts(ann, doc)
         if ann.is_english:  # another language's words are never echoed back as a name

@@ -39,7 +39,7 @@ from chirpy.understanding import understanding
 from knowledge.entry import StoredEntity
 from knowledge.service import Knowledge
 from responders.knowledge.questions import FactualQuestion, QuestionReader, best_answer, content_stems, stem
-from responders.topics.engine import shared_reactions, user_leads
+from responders.topics.engine import about, shared_reactions, user_leads
 from responders.topics.lines import Said, build, choose, load_slots
 
 CONTENT = Path(__file__).parent / "content" / "knowledge.toml"
@@ -192,22 +192,12 @@ class KnowledgeResponder(Responder):
         about it ("i love bees", "did you know bees ...") — not "i have to walk my dog"."""
         if not entity.generic:
             return True
-        if self._modifies(ann, linked.span):
-            return False  # "the tea party movement" is not about tea
+        if not re.search(rf"\b{re.escape(normalise(linked.span))}\b", about(ann)):
+            return False  # only in front of another noun: "the tea party movement" is not about tea
         if ann.reading.shares_fact:
             return True
         lowered, words = normalise(ann.text), re.escape(normalise(linked.span))
         return any(re.search(p.replace("{span}", words), lowered) for p in self.focus)
-
-    @staticmethod
-    def _modifies(ann: Annotations, span: str) -> bool:
-        """Is the span a word in front of another noun of its phrase ("tea" in "the tea party movement")?"""
-        named = normalise(span).split()
-        for phrase in ann.noun_phrases:
-            words = normalise(phrase).split()
-            if any(words[i:i + len(named)] == named for i in range(len(words) - len(named))):
-                return True
-        return False
 
     # -- sharing ---------------------------------------------------------------------------------
     def _introduce(self, ctx: TurnContext, private: dict[str, Any], entity: StoredEntity, linked: LinkedEntity) -> Returned:

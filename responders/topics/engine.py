@@ -22,6 +22,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
+from chirpy.annotations import Annotations
 from chirpy.content import load_content, normalise
 from chirpy.errors import ConfigError
 from chirpy.registry import responders
@@ -74,9 +75,10 @@ def user_leads(ctx: TurnContext, long_words: int = LONG_TURN_WORDS, turns: int =
     return user_told(ctx, long_words) and quiet_turns(ctx) < turns
 
 
-def topic_text(ctx: TurnContext) -> str:
-    """What topic words are looked for in: without nouns that only modify another ("high school football")."""
-    return ctx.annotations.topic_text or normalise(ctx.annotations.text)
+def about(ann: Annotations) -> str:
+    """What topic words and everyday things are looked for in: the utterance without nouns that only
+    modify another ("high school football" names no school)."""
+    return ann.about_text or normalise(ann.text)
 
 
 def follow_up(ctx: TurnContext, private: dict[str, Any]) -> Line:
@@ -159,7 +161,7 @@ class TopicResponder(Responder):
             return None
         if known.declined(self.topic):
             return None  # they named the topic without asking for it
-        if user_told(ctx, self.long_answer_words) and not self.script.mentions(topic_text(ctx)):
+        if user_told(ctx, self.long_answer_words) and not self.script.mentions(about(ctx.annotations)):
             return None  # they told us about something else: our script would talk over it (the fallback follows it up)
         if self._active(ctx):
             if handoff.leave_topic:
@@ -168,7 +170,7 @@ class TopicResponder(Responder):
         if self.topic in ctx.state.topics_covered or (handoff.leave_topic and ctx.state.current_topic == self.topic):
             return None
         closed = [*ctx.state.topics_covered, *known.declined_topics()]
-        if self.script.mentions(topic_text(ctx)):
+        if self.script.mentions(about(ctx.annotations)):
             priority = Priority.STRONG_CONTINUE
         elif (upcoming := ctx.topics.next_to_open(ctx.state.seed_key, closed)) and \
                 upcoming.responder == self.name:
@@ -195,7 +197,7 @@ class TopicResponder(Responder):
 
     def _talked_about(self, ctx: TurnContext) -> bool:
         """Has the user brought our topic up in a few turns of their own? Then they are into it."""
-        said = [normalise(text) for text in ctx.state.user_utterances()] + [topic_text(ctx)]
+        said = [normalise(text) for text in ctx.state.user_utterances()] + [about(ctx.annotations)]
         return sum(1 for text in said if self.script.mentions(text)) >= TALKED_ABOUT_TURNS
 
     @staticmethod
@@ -338,7 +340,7 @@ class TopicResponder(Responder):
         if self._names_elsewhere(ctx, answering):
             return True  # "lebron james" to "which band?": a sports name is never a music answer
         others = ctx.topics.others(self.name)
-        named = topic_text(ctx)  # "high school football" names no school
+        named = about(ctx.annotations)  # "high school football" names no school
         if not answering:  # they are not replying to our question: any other topic they name wins
             return any(t.mentions(named) for t in others)
         if len(lowered.split()) <= 4:
@@ -494,7 +496,7 @@ class TopicResponder(Responder):
         asked = self.script.asked_about(lowered)
         if self._known(ctx).declined(self.topic) and not asked:
             return None  # "i'm not into sports" names sports: no "Oh, I love talking about sports!"
-        if not asked and not self.salient(topic_text(ctx)) and not self._named_here(ctx, lowered):
+        if not asked and not self.salient(about(ctx.annotations)) and not self._named_here(ctx, lowered):
             return None
         if ann.reading.bad_news or (ann.reading.feeling or ("",))[0] == "negative":
             return None  # "my cat died": sympathy (the reaction responder), not "Aw, animals!"

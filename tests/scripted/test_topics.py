@@ -255,7 +255,7 @@ def test_a_noun_that_only_modifies_another_names_no_topic(chat, scripted_bot) ->
     from chirpy.text import clean_user_text
 
     ann = scripted_bot.annotator.annotate(clean_user_text("he played high school football before the draft", 1000))
-    assert "football" in ann.topic_text and "school" not in ann.topic_text
+    assert "football" in ann.about_text and "school" not in ann.about_text
     chat.say("i'm sam")
     chat.say("i'd rather not talk about work")
     reply = chat.say("did you know 15 of the tea party movement identified with democrat")
