@@ -37,9 +37,10 @@ class FallbackResponder(ContentResponder):
                          topic=ctx.state.current_topic if not needs_prompt else None)
 
     def prompt(self, ctx: TurnContext) -> Returned:
-        if user_leads(ctx):
+        leaving = ctx.response is not None and ctx.response.handoff is not None and ctx.response.handoff.leave_topic
+        if user_leads(ctx) and not leaving:
             return None  # they are telling us something at length: "What's on your mind?" would ignore it
-        if user_told(ctx):  # ... and have for a while: we lead, on what they told us
+        if user_told(ctx) and not leaving:  # ... and have for a while: we lead, on what they told us
             private = dict(ctx.private)
             return build([follow_up(ctx, private)], Priority.UNIVERSAL_FALLBACK, state=private)
         text = self.say(ctx, "prompt", ctx.private)

@@ -161,8 +161,11 @@ class TopicResponder(Responder):
             return None
         if known.declined(self.topic):
             return None  # they named the topic without asking for it
-        if user_told(ctx, self.long_answer_words) and not self.script.mentions(about(ctx.annotations)):
-            return None  # they told us about something else: our script would talk over it (the fallback follows it up)
+        if (user_told(ctx, self.long_answer_words) and not handoff.leave_topic
+                and not self.script.mentions(about(ctx.annotations))):
+            # They told us about something else: our script would talk over it (the fallback follows it up).
+            # Unless the response said "let's switch it up": then a new topic must follow.
+            return None
         if self._active(ctx):
             if handoff.leave_topic:
                 return None

@@ -33,6 +33,7 @@ class ReactionResponder(Responder):
         "min_words": 4,  # shorter replies get no reaction of their own
         "max_no_words": 14,  # longer "no ..." replies say more than no
         "echo_words": 6,  # in a longer turn, only a name or what they love is said back ("Oh, the game!" is nonsense)
+        "dislike_words": 20,  # a negative turn up to this long says what they dislike ("fair enough"); longer, it is a rant
     }
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         super().__init__(config)
@@ -45,6 +46,7 @@ class ReactionResponder(Responder):
         self.min_words = int(self.config["min_words"])
         self.max_no_words = int(self.config["max_no_words"])
         self.echo_words = int(self.config["echo_words"])
+        self.dislike_words = int(self.config["dislike_words"])
         frames = "|".join(data["about_frames"])
         self.about_frame = re.compile(rf"\b(?:{frames})\s+(?:the\s+|a\s+|an\s+)?")
 
@@ -108,7 +110,8 @@ class ReactionResponder(Responder):
             return None  # "ok cool": nothing to react to; the fallback moves the conversation on
         if reading.surprised and reading.words <= self.max_no_words:  # "that's cool i had no idea"
             return choose(self.shared["surprised"], "surprised", ctx, private)
-        if reading.sentiment == "negative" and not reading.told:  # "what i hate more is always snakes": never "Oh, I like that."
+        if reading.sentiment == "negative" and not reading.told and reading.words <= self.dislike_words:
+            # "what i hate more is always snakes": never "Oh, I like that." (a longer rant is a view, not a dislike)
             return choose(self.shared["negative"], "negative", ctx, private)
         if told := ctx.annotations.reading.told:  # a view, "it's crazy how ..." (their word), a fact told
             slot = TOLD_SLOTS[told]

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from chirpy.responder import TurnContext
+from chirpy.responder import Candidate, Handoff, Priority, TurnContext
 from chirpy.state import ConversationState, Utterance
 from chirpy.text import clean_user_text
 from chirpy.understanding import understanding
@@ -297,14 +297,16 @@ def test_a_fact_about_something_else_is_acknowledged_not_answered_with_more_of_o
     assert going_on.response.responder == "knowledge" and going_on.response.meta.get("kind") == "more", going_on.text
 
 
-def react_to(bot, said: str, responder: str = "reaction", quiet: int = 1, phase: str = "respond"):
-    """One responder alone (the reaction by default), on a turn after ``quiet`` plain bot lines."""
+def react_to(bot, said: str, responder: str = "reaction", quiet: int = 1, phase: str = "respond",
+             after: Candidate | None = None):
+    """One responder alone (the reaction by default), on a turn after ``quiet`` plain bot lines;
+    in the prompt phase, after the response ``after``."""
     state = ConversationState(conversation_id="reaction-unit")
     for _ in range(quiet):
         state.history.append(Utterance("bot", "I love hearing about that.", None))
     ann = bot.annotator.annotate(clean_user_text(said, 1000))
     ctx = TurnContext("reaction-unit", 1, ann, state, {}, random.Random(0), time.monotonic() + 5, threading.Event(),
-                      topics=bot.topics)
+                      response=after, topics=bot.topics)
     return getattr(bot.responders[responder], phase)(ctx)
 
 
@@ -318,6 +320,15 @@ def test_a_long_story_of_theirs_gets_no_scripted_line_piled_on(scripted_bot):
     assert not react_to(scripted_bot, STORY, quiet=2).needs_prompt
     assert react_to(scripted_bot, STORY, "fallback", quiet=2, phase="prompt") is None
     assert react_to(scripted_bot, STORY, "fallback", quiet=3, phase="prompt") is not None  # then we lead again
+
+
+def test_a_topic_that_says_lets_switch_is_always_followed_by_a_prompt(scripted_bot):
+    """"Sports are always fun to talk about. Let's switch it up though." must not dangle, however long
+    the user's turn was."""
+    switching = Candidate("Let's switch it up though.", Priority.STRONG_CONTINUE, needs_prompt=True,
+                          handoff=Handoff(leave_topic=True), responder="sports")
+    assert react_to(scripted_bot, STORY, "fallback", quiet=1, phase="prompt", after=switching) is not None
+    assert react_to(scripted_bot, STORY, "music", quiet=3, phase="prompt", after=switching) is not None
 
 
 @pytest.mark.parametrize("said, noun", [
