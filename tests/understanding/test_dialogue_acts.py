@@ -169,3 +169,50 @@ def test_asking_to_switch_topics_is_a_request_not_a_question(text):
 def test_surprise_at_news_is_not_a_no(text):
     # Read as a no, "i did not know that" made the knowledge responder stop telling facts.
     assert v.NEG_ANSWER not in acts(text)
+
+
+@pytest.mark.parametrize("text", [
+    "i wonder if they enforce it", "um yeah i wonder whether it worked", "wonder how it sounds",
+    "that is so weird i wonder why they did that",
+])
+def test_i_wonder_invites_an_answer_like_a_question(text):
+    # "i wonder if/why ..." counts as a question however it was typed. Its pattern once ended in a
+    # doubled backslash (a literal "\\b" in a TOML literal string) and never matched: the rule
+    # check below fails then; the act check fails with a model trained on those labels.
+    words = text.split()
+    assert any(ActRules.load().typed_question(words[k:]) for k in range(len(words)))
+    assert set(acts(text)) & v.QUESTION_ACTS
+
+
+def test_i_wonder_without_a_question_word_is_not_a_question():
+    assert not set(acts("i was wondering about that too")) & v.QUESTION_ACTS
+    assert not ActRules.load().typed_question("i wonderfully forgot".split())
+
+
+def test_weak_labels_count_i_wonder_typed_without_a_mark_unless_strict():
+    rules = ActRules.load()
+    assert weak_label("Cool. I wonder if it worked.", rules).questions == [False, True]
+    assert weak_label("Cool. I wonder if it worked.", rules, strict=True).questions == [False, False]
+
+
+@pytest.mark.parametrize("text, question", [
+    ("thats crazy how many points is a touchdown worth", "how many points is a touchdown worth"),
+    ("yeah the ending was sad was that the last book", "was that the last book"),
+    ("that sounds fun how many people were there", "how many people were there"),
+])
+def test_a_question_run_onto_the_end_of_a_remark_is_split_off_and_read(text, question):
+    # The boundary model looks past the next three words: a wh-word or auxiliary after the gap and
+    # how many words are left (features._question_ahead). Without it these stayed one segment,
+    # read as a statement (the first two) or as a question of the wrong extent (the third).
+    result = default_classifier().classify(text)
+    last = result.segments[-1]
+    assert last.text == question and set(last.acts) & v.QUESTION_ACTS
+
+
+def test_no_pattern_in_the_word_lists_ends_in_a_doubled_backslash():
+    # In a TOML literal string '\b' is already a regex word boundary; '\\b' asks for a backslash
+    # and a "b", which speech text never has, so the pattern silently never matches.
+    rules = ActRules.load()
+    patterns = [*rules.listener, *rules.hand_back, *rules.typed_without_mark, *rules.not_command,
+                *(p for group in rules.patterns.values() for p in group)]
+    assert patterns and not [p.pattern for p in patterns if "\\\\" in p.pattern]

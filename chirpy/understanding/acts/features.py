@@ -12,7 +12,7 @@ from typing import Iterable
 
 import numpy as np
 
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 _EDGE = "<s>"
 _AUX = frozenset("do does did is was are were have has can could would will should isnt wasnt dont didnt".split())
 _PRONOUNS = frozenset("you he she it that they there this we i".split())
@@ -64,7 +64,26 @@ def _gap_features(words: list[str], i: int) -> list[str]:
         # Does what follows the gap open like a question ("... cool | what kind of", "... | do you")?
         f"c0c1={c0}_{c1}", f"c1c2={c1}_{c2}", f"c1c2c3={c1}_{c2}_{c3}", f"w0c1c2={w0}_{c1}_{c2}",
         f"c0w1={c0}_{w1}", f"c-1c0c1c2={c_1}_{c0}_{c1}_{c2}", f"w1c2c3={w1}_{c2}_{c3}",
+        *_question_ahead(words, i),
     ]
+
+
+def _question_ahead(words: list[str], i: int) -> list[str]:
+    """Does a question open after the gap, looking further than three words? A wh-word or auxiliary
+    after the gap, how soon a pronoun follows it ("... | is that true", "... | do you", "... | how
+    many points is a touchdown worth": none within four words) and how many words are left: a
+    question run onto a remark is most often its last clause ("that sounds fun | how many people
+    were there"). Always two features, so every gap has the same number (the classifier scores all
+    gaps as one table)."""
+    after = words[i + 1: i + 6]
+    opener = _cls(after[0]) if after else "E"
+    if opener not in ("AUX", "WH"):
+        return ["ahead=none", "ahead_left=none"]
+    pronoun = next((k for k, w in enumerate(after[1:], 1) if _cls(w) in ("YOU", "PRO")), None)
+    # A wh-word just before the gap still waits for its verb: "which team | do you root for",
+    # "what kind of music | do you like" are one question, not a remark and a question.
+    wh_open = any(_cls(w) == "WH" for w in words[max(0, i - 3): i + 1])
+    return [f"ahead={opener}_{pronoun}_{wh_open}", f"ahead_left={opener}_{min(len(words) - i - 1, 8)}"]
 
 
 def segment_features(words: list[str], body: list[str], *, last: bool) -> list[str]:

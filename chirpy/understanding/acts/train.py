@@ -119,8 +119,8 @@ def objective(gold: list[set[str]], predicted: list[set[str]]) -> float:
     return float(np.mean([table[a].f1 for a in OBJECTIVE]))
 
 
-def grid_scores(model: ActModel, rules: ActRules, examples: list[Example]) -> dict[tuple[float, float], float]:
-    """The objective for every pair of thresholds, reusing each probability once computed."""
+def grid_scores(model: ActModel, rules: ActRules, examples: list[Example]) -> dict[tuple[float, float], tuple[float, float]]:
+    """The objective and question F1 for every pair of thresholds, reusing each probability once computed."""
     classifier = DialogueActClassifier(model, rules)
     gold = [e.label.utterance_acts for e in examples]
     boundary = [classifier.boundary_probabilities(e.label.words) for e in examples]
@@ -128,7 +128,7 @@ def grid_scores(model: ActModel, rules: ActRules, examples: list[Example]) -> di
     acts: dict[tuple[int, int, int, bool], list[str]] = {}
     scores = {}
     for tb in BOUNDARY_THRESHOLDS:
-        spans = [classifier.spans(len(e.label.words), probs, tb) for e, probs in zip(examples, boundary)]
+        spans = [classifier.spans(e.label.words, probs, tb) for e, probs in zip(examples, boundary)]
         for tq in QUESTION_THRESHOLDS:
             predicted = []
             for n, (e, pieces) in enumerate(zip(examples, spans)):
@@ -143,15 +143,16 @@ def grid_scores(model: ActModel, rules: ActRules, examples: list[Example]) -> di
                         acts[key] = rules.segment_acts(e.label.words[a:b], question=is_question, first=k == 0)
                     found.update(acts[key])
                 predicted.append(found)
-            scores[tb, tq] = objective(gold, predicted)
+            scores[tb, tq] = (objective(gold, predicted), act_table(gold, predicted, (QUESTION,))[QUESTION].f1)
     return scores
 
 
-def cross_validate(examples: list[Example], rules: ActRules, bits: int, folds: int) -> tuple[float, float, float, float]:
-    """The (l2, boundary threshold, question threshold) with the best mean objective over folds."""
+def cross_validate(examples: list[Example], rules: ActRules, bits: int, folds: int) -> tuple[float, float, float, float, float]:
+    """The (l2, boundary threshold, question threshold) with the best mean objective over folds, that
+    objective, and the mean question F1 there."""
     conversation_ids = sorted({e.conversation_id for e in examples})
     fold_of = {cid: i % folds for i, cid in enumerate(conversation_ids)}
-    results: dict[tuple[float, float, float], list[float]] = {}
+    results: dict[tuple[float, float, float], list[tuple[float, float]]] = {}
     for l2 in L2_GRID:
         for fold in range(folds):
             train = [e for e in examples if fold_of[e.conversation_id] != fold]
@@ -160,8 +161,8 @@ def cross_validate(examples: list[Example], rules: ActRules, bits: int, folds: i
             for (tb, tq), value in grid_scores(model, rules, test).items():
                 results.setdefault((l2, tb, tq), []).append(value)
             print(f"  l2={l2:g} fold {fold + 1}/{folds} done", file=sys.stderr)
-    (l2, tb, tq), scores = max(results.items(), key=lambda item: np.mean(item[1]))
-    return l2, tb, tq, float(np.mean(scores))
+    (l2, tb, tq), scores = max(results.items(), key=lambda item: np.mean([o for o, _ in item[1]]))
+    return l2, tb, tq, float(np.mean([o for o, _ in scores])), float(np.mean([q for _, q in scores]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,9 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"training conversations: {len(train_conversations)} ({len(examples)} utterances); "
           f"held out: {len(held_out)}", file=sys.stderr)
 
-    l2, tb, tq, cv = cross_validate(examples, rules, args.bits, args.folds)
+    l2, tb, tq, cv, cv_question = cross_validate(examples, rules, args.bits, args.folds)
     print(f"chosen by {args.folds}-fold CV: l2={l2:g} boundary threshold={tb} question threshold={tq} "
-          f"(mean F1 of {', '.join(OBJECTIVE)}: {cv:.3f})")
+          f"(mean F1 of {', '.join(OBJECTIVE)}: {cv:.4f}; question F1 {cv_question:.4f})")
     model = train_model(examples, args.bits, l2)
     model.heads["boundary"].threshold, model.heads["question"].threshold = tb, tq
 
@@ -199,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         "trained": dt.date.today().isoformat(),
         "feature_version": FEATURE_VERSION,
         "train_conversations": len(train_conversations), "train_utterances": len(examples),
-        "held_out_percent": HELD_OUT_PERCENT, "l2": l2, "cv_objective": round(cv, 4),
+        "held_out_percent": HELD_OUT_PERCENT, "l2": l2, "cv_objective": round(cv, 4), "cv_question_f1": round(cv_question, 4),
         "held_out_f1": {act: round(s.f1, 4) for act, s in table.items()},
     }
     path = model.save(args.out)
