@@ -11,7 +11,7 @@ from pathlib import Path
 from chirpy.registry import responders
 from chirpy.responder import Candidate, ContentResponder, Priority, Returned, TurnContext
 from chirpy.understanding import understanding
-from responders.topics.engine import follow_up, user_leads, user_told
+from responders.topics.engine import follow_up, spoke_at_length, user_leads, user_told
 from responders.topics.lines import build
 
 CONTENT = Path(__file__).parent / "content" / "fallback.toml"
@@ -43,5 +43,7 @@ class FallbackResponder(ContentResponder):
         if user_told(ctx) and not leaving:  # ... and have for a while: we lead, on what they told us
             private = dict(ctx.private)
             return build([follow_up(ctx, private)], Priority.UNIVERSAL_FALLBACK, state=private)
+        if spoke_at_length(ctx) and not leaving:
+            return None  # a long turn with a question in it: our answer is the reply, not "What's on your mind?"
         text = self.say(ctx, "prompt", ctx.private)
         return Candidate(text, Priority.UNIVERSAL_FALLBACK, state=ctx.private)

@@ -43,6 +43,9 @@ LEAVE_TYPES = frozenset({"disinterest", "change_topic", "end_conversation", "off
 TOLD_SLOTS = {"opinion": "long_opinion", "judgement": "mirror", "fact": "fact"}
 # Reactions to a long turn of the user's own, after which the user may keep the floor.
 LISTENING_REACTIONS = frozenset({"long", "long_opinion", "mirror", "fact", "fact_entity"})
+# ... and to any remark of theirs (not an answer, a yes or a no) that they may go on from.
+REMARK_REACTIONS = LISTENING_REACTIONS | {"other", "positive", "negative", "surprised"}
+REMARK_WORDS = 5  # shorter remarks ("ok cool") give nothing to go on: the script leads
 
 
 def quiet_turns(ctx: TurnContext) -> int:
@@ -68,6 +71,11 @@ def user_told(ctx: TurnContext, long_words: int = LONG_TURN_WORDS) -> bool:
     ann = ctx.annotations
     asks = ann.is_question and not ann.reading.shares_fact  # "did you know ..." tells
     return ann.reading.words > long_words and not asks and not ann.reading.asks_back
+
+
+def spoke_at_length(ctx: TurnContext, long_words: int = LONG_TURN_WORDS) -> bool:
+    """A long turn, asking or telling: a topic line after our answer or reaction would be a non sequitur."""
+    return ctx.annotations.reading.words > long_words and not ctx.annotations.reading.asks_back
 
 
 def user_leads(ctx: TurnContext, long_words: int = LONG_TURN_WORDS, turns: int = LISTEN_TURNS) -> bool:
@@ -161,10 +169,10 @@ class TopicResponder(Responder):
             return None
         if known.declined(self.topic):
             return None  # they named the topic without asking for it
-        if (user_told(ctx, self.long_answer_words) and not handoff.leave_topic
+        if (spoke_at_length(ctx, self.long_answer_words) and not handoff.leave_topic
                 and not self.script.mentions(about(ctx.annotations))):
-            # They told us about something else: our script would talk over it (the fallback follows it up).
-            # Unless the response said "let's switch it up": then a new topic must follow.
+            # They told or asked us about something else at length: our script would talk over it (the
+            # fallback follows a story up). Unless the response said "let's switch it up": a new topic must follow.
             return None
         if self._active(ctx):
             if handoff.leave_topic:
@@ -288,6 +296,12 @@ class TopicResponder(Responder):
                          must_stay=True, meta={"reaction": reaction})  # never swapped for "Hmm."
         if int(private.get("strikes", 0)) >= self.max_strikes:
             return self._handoff(ctx, private, [lead], entity, reaction)
+        if (not answering and reaction in REMARK_REACTIONS and named_now is None and n_words >= REMARK_WORDS
+                and not self.script.mentions(about(ann)) and quiet_turns(ctx) < self.listen_turns):
+            # A remark of theirs about something else, not a reply to a question of ours ("or you would
+            # think cumberland would have forfeited"): taken in; our next scripted line would ignore it.
+            return build([lead], Priority.STRONG_CONTINUE, topic=self.topic, entity=entity, state=private,
+                         user_led=True, meta={"reaction": reaction, "thread": thread.id, "listening": True})
         if reaction in LISTENING_REACTIONS and named_now is None and user_leads(ctx, self.long_answer_words, self.listen_turns):
             # A long turn of their own (a story, a fact, a view) naming nothing we asked for: take it
             # in and let them go on, since our next scripted line would ignore it. After a few such

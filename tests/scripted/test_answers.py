@@ -378,3 +378,10 @@ def test_something_they_hate_is_never_liked_back(scripted_bot):
     reaction = react_to(scripted_bot, "snakes the answer to what do i hate more is always snakes i cant even look at them")
     assert reaction is not None and "like that" not in reaction.text and "great" not in reaction.text, reaction.text
     assert any(w in reaction.text.lower() for w in ("fair", "not for everyone")), reaction.text
+
+
+def test_after_answering_a_long_turn_no_topic_line_is_piled_on(chat):
+    """A question at the end of a long turn about something no topic covers: the answer is the reply."""
+    named(chat)
+    result = chat.say("that takes a lot of dedication i agree with you there what do you think of the winners")
+    assert result.response.responder == "answers" and result.prompt is None, result.text

@@ -275,3 +275,13 @@ def test_someone_who_keeps_talking_about_a_topic_is_not_asked_if_they_are_into_i
     opened = chat.say("wow football is wild")
     assert opened.response.responder == "sports", opened.text
     assert "into sports" not in opened.text and "follow any sports" not in opened.text, opened.text
+
+
+def test_a_remark_about_something_else_gets_no_scripted_line(chat) -> None:
+    """Our last line was a statement; their remark is about something else: taken in, no next question."""
+    chat.say("i'm sam")
+    chat.say("lets talk about music")
+    told = chat.say("mostly jazz")
+    assert not told.text.rstrip().endswith("?"), told.text  # (the script said its own take)
+    remark = chat.say("or you would think cumberland would have forfeited")
+    assert remark.response.meta.get("listening") and not remark.text.rstrip().endswith("?"), remark.text
