@@ -124,6 +124,7 @@ class KnowledgeResponder(Responder):
             self.focus = [p for p in data["concept_focus"]["patterns"]]
             self.agreeing = frozenset(data["agreeing"]["words"])
             self.back_references = frozenset(data["back_references"]["words"])
+            self.more_requests = [re.compile(p) for p in data["more_requests"]["patterns"]]
             self.know_forms = [re.compile(p) for p in data["questions"]["know_forms"]]
             tuning = data.get("tuning", {})
         except KeyError as exc:
@@ -155,7 +156,7 @@ class KnowledgeResponder(Responder):
                 question = inner
         if question is not None:
             return self._answer(ctx, private, question)
-        if ann.reading.asks_back or self._not_for_a_fact(ann):
+        if ann.reading.asks_back or (self._not_for_a_fact(ann) and not self._wants_more(ann)):
             return None
         if ann.reading.news or ann.reading.feeling:
             return None  # "my grandma fell but she's better": their news is the subject, never a fact
@@ -166,6 +167,10 @@ class KnowledgeResponder(Responder):
         if private.get("entity") and ctx.state.active_responder == self.name and not moved_on:
             return self._continue(ctx, private)  # (they named something else in passing: let them lead)
         return None
+
+    def _wants_more(self, ann: Annotations) -> bool:
+        """"can you share some of those facts with me", "could you tell me about it": more of ours, please."""
+        return any(p.search(normalise(ann.text)) for p in self.more_requests)
 
     def _not_for_a_fact(self, ann: Annotations) -> bool:
         """"do you like bruno mars", "did you ever play halo", "was that their first win": a question
@@ -243,9 +248,10 @@ class KnowledgeResponder(Responder):
             return None
         ann = ctx.annotations
         words = len(normalise(ann.text).split())
-        if ann.is_question and not (ann.is_yes_no_question and self._asks_about(ann, entity)):
+        wants_more = self._wants_more(ann)
+        if ann.is_question and not wants_more and not (ann.is_yes_no_question and self._asks_about(ann, entity)):
             return None  # a question we could not read as factual, or about another thing: someone else answers it
-        agrees = ann.is_yes or normalise(ann.text) in self.agreeing
+        agrees = ann.is_yes or normalise(ann.text) in self.agreeing or wants_more
         # "no", "ok", "i dunno": little back. "no it seems so much longer i guess ..." goes on: engaged.
         brief = words <= self.short_reply or (words <= self.long_statement and (ann.is_no or ann.reading.unsure))
         engaged = agrees or not (brief or ann.is_backchannel)

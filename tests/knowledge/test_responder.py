@@ -290,3 +290,12 @@ def test_out_of_facts_after_a_reply_of_theirs_the_reply_is_taken_in_first(make_k
                        "i heard they are good but never saw them live")
     assert last.response.meta.get("kind") == "handback", last.text
     assert not last.response.text.startswith(("That's about everything", "Anyway, that's my", "I think that's all my"))
+
+
+def test_asked_for_more_facts_the_bot_shares_one(knowledge_bot, knowledge) -> None:
+    first, more = converse(knowledge_bot, "i've been listening to the zorblat quintet all week",
+                           "cool can you share some of those facts with me i sure want to learn today")
+    quintet = facts_of(knowledge, "the-zorblat-quintet")
+    assert spoken_facts(first.text, quintet) and more.response.responder == "knowledge", more.text
+    new = [f for f in spoken_facts(more.text, quintet) if f not in spoken_facts(first.text, quintet)]
+    assert new, more.text
