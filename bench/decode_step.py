@@ -16,32 +16,25 @@ matmuls at the measured int8 rate, whichever is slower). Then where a step's CPU
 
 from __future__ import annotations
 
+from torch_env import ROOT  # first: sets the OpenMP environment before torch is imported
+
+import argparse
+import copy
+import importlib.util
 import os
+import statistics
+import subprocess
 import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
 
-if "--passive-omp" in sys.argv:
-    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+import torch
+from generation import SIZES, VOCAB, measure_machine
 
-import argparse  # noqa: E402
-import copy  # noqa: E402
-import importlib.util  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections import defaultdict  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-import torch  # noqa: E402
-from generation import SIZES, VOCAB, measure_machine  # noqa: E402
-
-from responders.neural import decoders  # noqa: E402
-from responders.neural.precision import prepare_phase_models  # noqa: E402
+from responders.neural import decoders
+from responders.neural.precision import prepare_phase_models
 
 STEPS = 19  # a turn of 20 new tokens: the first comes from the prefill
 

@@ -13,32 +13,24 @@ the memory bandwidth and matmul throughput measured here.
 
 Timings on a shared machine are noisy: compare the ratios, which are measured side by side.
 ``--passive-omp`` sets OMP_WAIT_POLICY=PASSIVE (spinning OpenMP threads crawl when other processes
-compete for the cores); it must be decided before torch is imported, hence the early argv check.
+compete for the cores); it must be decided before torch is imported, hence bench/torch_env.py is imported first.
 """
 
 from __future__ import annotations
 
-import os
-import sys
+import torch_env  # noqa: F401 — first: sets the OpenMP environment before torch is imported
 
-if "--passive-omp" in sys.argv:
-    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+import argparse
+import copy
+import statistics
+import time
+from dataclasses import dataclass
 
-import argparse  # noqa: E402
-import copy  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
+import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import torch  # noqa: E402
-
-from responders.neural.generation import GenerationSettings, SharedCacheGenerator  # noqa: E402
-from responders.neural.loading import LoadedModel  # noqa: E402
-from responders.neural.precision import Precision, apply_precision, resolve_phases  # noqa: E402
+from responders.neural.generation import GenerationSettings, SharedCacheGenerator
+from responders.neural.loading import LoadedModel
+from responders.neural.precision import Precision, apply_precision, resolve_phases
 
 SIZES = {"small": dict(n_layer=12, n_embd=768, n_head=12), "medium": dict(n_layer=24, n_embd=1024, n_head=16)}
 VOCAB, EOS = 50257, 50256

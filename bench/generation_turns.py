@@ -25,31 +25,22 @@ installed; this benchmark only notes whether they are.
 
 from __future__ import annotations
 
+import torch_env  # noqa: F401 — first: sets the OpenMP environment before torch is imported
+
+import argparse
+import copy
+import importlib.util
 import os
-import sys
+import statistics
+import time
+from dataclasses import dataclass
 
-if "--passive-omp" in sys.argv:
-    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+import torch
+from generation import EOS, SIZES, VOCAB, floor_seconds, measure_machine
 
-import argparse  # noqa: E402
-import copy  # noqa: E402
-import importlib.util  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-import torch  # noqa: E402
-from generation import EOS, SIZES, VOCAB, floor_seconds, measure_machine  # noqa: E402
-
-from responders.neural.generation import GenerationSettings, SharedCacheGenerator  # noqa: E402
-from responders.neural.loading import LoadedModel  # noqa: E402
-from responders.neural.precision import prepare_phase_models  # noqa: E402
+from responders.neural.generation import GenerationSettings, SharedCacheGenerator
+from responders.neural.loading import LoadedModel
+from responders.neural.precision import prepare_phase_models
 
 NEWLINE = 198  # GPT-2's "\n"
 
