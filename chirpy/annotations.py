@@ -152,10 +152,9 @@ class CoreAnnotator:
         ann.is_english = ann.language == ENGLISH
         doc = self.nlp(clean.text)
         ann.tokens = [t.text for t in doc if not t.is_space]
-        ann.about_text = normalise(clean.text)
         if self._has_parser:
             ann.noun_phrases = _distinct(chunk.text for chunk in doc.noun_chunks if not _is_pronoun_chunk(chunk))
-            ann.about_text = normalise(_blank_modifiers(clean.text, doc))
+            ann.about_text = normalise(_blank_modifiers(clean.text, doc))  # (without a parser, readers use the text)
         ann.entities = [Entity(e.text, e.label_) for e in doc.ents]
         self._speech_acts(ann, doc)
         if ann.is_english:  # another language's words are never echoed back as a name

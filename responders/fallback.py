@@ -11,7 +11,7 @@ from pathlib import Path
 from chirpy.registry import responders
 from chirpy.responder import Candidate, ContentResponder, Priority, Returned, TurnContext
 from chirpy.understanding import understanding
-from responders.topics.engine import follow_up, spoke_at_length, user_leads, user_told
+from responders.topics.listening import follow_up, spoke_at_length, user_leads, user_told
 from responders.topics.lines import build
 
 CONTENT = Path(__file__).parent / "content" / "fallback.toml"

@@ -39,8 +39,8 @@ from chirpy.understanding import understanding
 from knowledge.entry import StoredEntity
 from knowledge.service import Knowledge
 from responders.knowledge.questions import FactualQuestion, QuestionReader, best_answer, content_stems, stem
-from responders.topics.engine import about, shared_reactions, user_leads
-from responders.topics.lines import Said, build, choose, load_slots
+from responders.topics.lines import Said, build, choose, load_slots, shared_reactions
+from responders.topics.listening import about, user_leads
 
 CONTENT = Path(__file__).parent / "content" / "knowledge.toml"
 # Dissatisfaction types the user-initiative handlers answer: the user wants out, not more facts.

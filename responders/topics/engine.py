@@ -22,19 +22,19 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from chirpy.annotations import Annotations
-from chirpy.content import load_content, normalise
+from chirpy.content import normalise
 from chirpy.errors import ConfigError
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Handoff, Priority, Responder, Returned, TurnContext
 from chirpy.text import normalise_for_comparison, spoken_name
 from chirpy.topics import Topic
-from responders.topics.lines import Line, Said, build, choose, fresh, load_slots
+from responders.topics.lines import REACTIONS, Said, build, choose, fresh, shared_reactions
+from responders.topics.listening import (LISTEN_TURNS, LONG_TURN_WORDS, TALKED_ABOUT_TURNS, about, follow_up,
+                                        quiet_turns, spoke_at_length, user_leads, user_told)
 from responders.topics.script import Script, Thread, load_script
 from chirpy.understanding import understanding
 from chirpy.understanding.facts import UserFacts
 
-REACTIONS = Path(__file__).parent / "content" / "reactions.toml"
 # Dissatisfaction types that mean "leave this topic": the user-initiative handlers answer them.
 LEAVE_TYPES = frozenset({"disinterest", "change_topic", "end_conversation", "offensive"})
 
@@ -48,62 +48,8 @@ REMARK_REACTIONS = LISTENING_REACTIONS | {"other", "positive", "negative", "surp
 REMARK_WORDS = 5  # shorter remarks ("ok cool") give nothing to go on: the script leads
 
 
-def quiet_turns(ctx: TurnContext) -> int:
-    """How many bot turns in a row (most recent first) asked nothing."""
-    count = 0
-    for text in reversed(ctx.state.bot_utterances()):
-        if text.rstrip().endswith("?"):
-            break
-        count += 1
-    return count
-
-
-# A long statement of the user's own (a story, a fact, a view) keeps the floor for this many bot turns
-# in a row without a question: a scripted line after it, from our topic, a new one or the fallback,
-# would ignore what they told us. After that the bot leads again.
-LISTEN_TURNS = 3
-TALKED_ABOUT_TURNS = 2  # turns of the user's own naming a topic, after which "are you into it?" is not asked
-LONG_TURN_WORDS = 10
-
-
-def user_told(ctx: TurnContext, long_words: int = LONG_TURN_WORDS) -> bool:
-    """Did the user tell us something at length (a story, a fact, a view), asking nothing?"""
-    ann = ctx.annotations
-    asks = ann.is_question and not ann.reading.shares_fact  # "did you know ..." tells
-    return ann.reading.words > long_words and not asks and not ann.reading.asks_back
-
-
-def spoke_at_length(ctx: TurnContext, long_words: int = LONG_TURN_WORDS) -> bool:
-    """A long turn, asking or telling: a topic line after our answer or reaction would be a non sequitur."""
-    return ctx.annotations.reading.words > long_words and not ctx.annotations.reading.asks_back
-
-
-def user_leads(ctx: TurnContext, long_words: int = LONG_TURN_WORDS, turns: int = LISTEN_TURNS) -> bool:
-    """Is the user telling us something at length, so that our next scripted line would talk over them?"""
-    return user_told(ctx, long_words) and quiet_turns(ctx) < turns
-
-
-def about(ann: Annotations) -> str:
-    """What topic words and everyday things are looked for in: the utterance without nouns that only
-    modify another ("high school football" names no school)."""
-    return ann.about_text or normalise(ann.text)
-
-
-def follow_up(ctx: TurnContext, private: dict[str, Any]) -> Line:
-    """When we lead again after the user has told us things at length: a question on what they told
-    (where they found a fact, what makes them think so), not a scripted line that ignores it."""
-    slot = {"fact": "follow_up_fact", "opinion": "follow_up_opinion", "judgement": "follow_up_opinion"}.get(
-        ctx.annotations.reading.told or "", "follow_up")
-    return choose(shared_reactions()[slot], slot, ctx, private)
-
-
 # Topics whose names are titles of works: a short answer naming one may be read as another kind.
 WORK_TOPICS = frozenset({"movies", "tv", "music", "books", "games"})
-
-
-@functools.lru_cache(maxsize=4)
-def shared_reactions(path: Path = REACTIONS) -> dict[str, tuple[Line, ...]]:
-    return load_slots(load_content(path), str(path))
 
 
 @responders.register("topic")

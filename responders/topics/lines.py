@@ -9,9 +9,12 @@ form where one makes sense.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable
 
+from chirpy.content import load_content
 from chirpy.errors import ConfigError
 from chirpy.responder import STATEMENT_TYPES, Candidate, Priority, Statement, TurnContext
 
@@ -89,3 +92,12 @@ def load_slots(data: dict[str, Any], where: str) -> dict[str, tuple[Line, ...]]:
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: needs a [lines] table")
     return {slot: parse_lines(raw, f"{where} [lines] {slot}") for slot, raw in table.items()}
+
+
+# The reactions every topic shares, and the generic reaction and knowledge responders with them.
+REACTIONS = Path(__file__).parent / "content" / "reactions.toml"
+
+
+@functools.lru_cache(maxsize=4)
+def shared_reactions(path: Path = REACTIONS) -> dict[str, tuple[Line, ...]]:
+    return load_slots(load_content(path), str(path))

@@ -18,8 +18,9 @@ from chirpy.annotations import Annotations
 from chirpy.content import load_content, normalise
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
-from responders.topics.engine import LEAVE_TYPES, TOLD_SLOTS, quiet_turns, shared_reactions, user_leads
-from responders.topics.lines import Said, build, choose, load_slots
+from responders.topics.engine import LEAVE_TYPES, TOLD_SLOTS
+from responders.topics.lines import Said, build, choose, load_slots, shared_reactions
+from responders.topics.listening import quiet_turns, user_leads
 from chirpy.understanding import understanding
 
 CONTENT = Path(__file__).parent / "content" / "reaction.toml"
