@@ -33,13 +33,17 @@ class Topic:
         """Is ``word`` only a topic word ("work", "movies"), not a thing named?"""
         return bool(self.keywords.fullmatch(word))
 
+    def hits(self, normalised: str) -> int:
+        """How many different words of the topic the utterance uses."""
+        return len({m.group(0) for m in self.keywords.finditer(normalised)})
+
     def salient(self, normalised: str, strict: bool = False) -> bool:
         """Is the topic what the user is talking about, not a word in passing? A short utterance
         naming it, or a longer one naming it at least twice ("football", "the nfl"). ``strict``
         (to pull the user away from another live topic): very short, or named twice."""
-        hits = {m.group(0) for m in self.keywords.finditer(normalised)}
+        hits = self.hits(normalised)
         short = self.salient_words - 4 if strict else self.salient_words
-        return bool(hits) and (len(normalised.split()) <= short or len(hits) >= 2)
+        return bool(hits) and (len(normalised.split()) <= short or hits >= 2)
 
 
 class TopicIndex:

@@ -229,6 +229,8 @@ class Understanding:
         opening = len(lowered[: found.start()].split()) < 2
         if opening and not (follows and follows[0] in self.evaluation_links):
             return None
+        if opening and found.group(0).startswith("that") and follows == ["the"]:
+            return None  # "that's cool the highest score ever was 222 0": "that" is our line, then their fact
         return found.group(1)
 
     def is_opinion(self, text: str) -> bool:

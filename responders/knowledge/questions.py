@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from num2words import num2words
+
 from chirpy.content import normalise
 from chirpy.errors import ConfigError
 
@@ -79,8 +81,28 @@ def stem(word: str) -> str:
     return word[:5] if len(word) > 5 else word.rstrip("s") if len(word) > 3 else word
 
 
+_CLITIC = re.compile(r"'(?:s|re|ve|ll|d|m)$")
+SPELLED_UP_TO = 100  # "32 teams" is "thirty-two teams"; years and big figures stay digits
+
+
+def content_words(text: str, function_words: frozenset[str]) -> list[str]:
+    """The words that carry content: no function words, also when contracted ("that's", "i've"),
+    no negations ("don't"), and small numbers spelled out as our facts spell them ("32" -> "thirty two")."""
+    words: list[str] = []
+    for word in normalise(text).split():
+        if word.endswith("n't"):
+            continue
+        if word.isdigit() and int(word) <= SPELLED_UP_TO:
+            words.extend(num2words(int(word)).replace("-", " ").split())
+            continue
+        base = _CLITIC.sub("", word)
+        if base not in function_words and len(base) > 1:
+            words.append(base)
+    return words
+
+
 def content_stems(text: str, function_words: frozenset[str]) -> set[str]:
-    return {stem(w) for w in normalise(text).split() if w not in function_words and len(w) > 1}
+    return {stem(w) for w in content_words(text, function_words)}
 
 
 def answers_form(sentence: str, form: str | None) -> bool:

@@ -46,6 +46,9 @@ LISTENING_REACTIONS = frozenset({"long", "long_opinion", "mirror", "fact", "fact
 # ... and to any remark of theirs (not an answer, a yes or a no) that they may go on from.
 REMARK_REACTIONS = LISTENING_REACTIONS | {"other", "positive", "negative", "surprised"}
 REMARK_WORDS = 5  # shorter remarks ("ok cool") give nothing to go on: the script leads
+# Reactions said as written, never swapped for a back-channel: agreeing in their word, or their fact
+# taken in as news ("Right." to "the highest score ever was 222 0" would not have heard it).
+TAKEN_IN_AS_SAID = frozenset({"mirror", "fact", "fact_entity"})
 
 
 # Topics whose names are titles of works: a short answer naming one may be read as another kind.
@@ -236,28 +239,35 @@ class TopicResponder(Responder):
             engaged = engaged and (entity is not None or not ann.is_backchannel)  # "ok", "cool": nothing given
             private["strikes"] = 0 if engaged else int(private.get("strikes", 0)) + 1
         named_now = entity
+        # A thing they named that is ours to talk about (the answer to our question, something our
+        # script knows, or named in a turn about our topic) is what they want to talk about; one in
+        # passing in a point of their own ("a us president" said to the animals topic) does not make
+        # our next scripted line a reply to it.
+        ours = named_now is not None and (answering or self.script.mentions(named_now.lower())
+                                          or self.script.mentions(about(ann)))
         entity = entity or ctx.state.current_entity
         if reaction == "bad_news":  # sympathy alone: no opinion or question right after sad news
             return build([lead], Priority.STRONG_CONTINUE, topic=self.topic, entity=entity, state=private,
                          must_stay=True, meta={"reaction": reaction})  # never swapped for "Hmm."
         if int(private.get("strikes", 0)) >= self.max_strikes:
             return self._handoff(ctx, private, [lead], entity, reaction)
-        if (not answering and reaction in REMARK_REACTIONS and named_now is None and n_words >= REMARK_WORDS
+        if (not answering and reaction in REMARK_REACTIONS and not ours and n_words >= REMARK_WORDS
                 and not self.script.mentions(about(ann)) and quiet_turns(ctx) < self.listen_turns):
             # A remark of theirs about something else, not a reply to a question of ours ("or you would
             # think cumberland would have forfeited"): taken in; our next scripted line would ignore it.
             return build([lead], Priority.STRONG_CONTINUE, topic=self.topic, entity=entity, state=private,
-                         user_led=True, meta={"reaction": reaction, "thread": thread.id, "listening": True})
-        if reaction in LISTENING_REACTIONS and named_now is None and user_leads(ctx, self.long_answer_words, self.listen_turns):
+                         user_led=True, must_stay=reaction in TAKEN_IN_AS_SAID,
+                         meta={"reaction": reaction, "thread": thread.id, "listening": True})
+        if reaction in LISTENING_REACTIONS and not ours and user_leads(ctx, self.long_answer_words, self.listen_turns):
             # A long turn of their own (a story, a fact, a view) naming nothing we asked for: take it
             # in and let them go on, since our next scripted line would ignore it. After a few such
             # turns in a row we lead again.
             # Agreeing in their word or taking in their fact is said as written; a plain nod may be
             # swapped for a back-channel by the initiative controller.
             return build([lead], Priority.STRONG_CONTINUE, topic=self.topic, entity=entity, state=private,
-                         user_led=True, must_stay=reaction in ("mirror", "fact", "fact_entity"),
+                         user_led=True, must_stay=reaction in TAKEN_IN_AS_SAID,
                          meta={"reaction": reaction, "thread": thread.id, "listening": True})
-        if reaction in LISTENING_REACTIONS and named_now is None and user_told(ctx, self.long_answer_words):
+        if reaction in LISTENING_REACTIONS and not ours and user_told(ctx, self.long_answer_words):
             # They have told us things for a few turns: we lead again, on what they said; the thread waits.
             return build([lead, follow_up(ctx, private)], Priority.STRONG_CONTINUE, topic=self.topic, entity=entity,
                          state=private, meta={"reaction": reaction, "thread": thread.id, "follow_up": True})
@@ -330,6 +340,15 @@ class TopicResponder(Responder):
                    and not self._is_keyword(ctx, normalise(e.span))]] if short else self._name_topics(ctx)
         return bool(named) and self.topic not in named
 
+    def _outweighed(self, ctx: TurnContext) -> bool:
+        """Does another topic have as much of the utterance as ours: as many of its words, or names
+        of its things, none of them ours?"""
+        text = about(ctx.annotations)
+        ours = self.entry.hits(text) + sum(topic == self.topic for topic in self._name_topics(ctx))
+        named = ctx.annotations.linked_entities
+        return any(other.hits(text) + sum(e.topic == other.name for e in named) >= ours
+                   for other in ctx.topics.others(self.name))
+
     def _name_topics(self, ctx: TurnContext) -> list[str]:
         """The topics of the names the user said: linked entities and gazetteer names, leaving out a
         topic word the linker resolved ("rock" → rock music): the topics' keywords route those."""
@@ -388,6 +407,8 @@ class TopicResponder(Responder):
             slot = {"negative": "entity_negative", "positive": "entity_positive"}.get(mood or "", "entity")
             if answering and slot != "entity_negative" and "entity" in thread.reactions:
                 slot = "entity"
+        elif ann.reading.told == "fact":
+            slot = "fact"  # "that's cool the highest score ever was 222 0": news to us, not "That's so nice to hear."
         elif ann.is_yes and n_words <= 3:
             slot = "yes"
         elif ann.is_no and n_words <= 3:
@@ -460,6 +481,10 @@ class TopicResponder(Responder):
         if self._known(ctx).declined(self.topic) and not asked:
             return None  # "i'm not into sports" names sports: no "Oh, I love talking about sports!"
         if not asked and not self.salient(about(ctx.annotations)) and not self._named_here(ctx, lowered):
+            return None
+        if not asked and ann.reading.words > self.salient_words and self._outweighed(ctx):
+            # "saints cheerleaders may not eat in the same restaurant as an nfl player": a story about
+            # another topic's things; our words in it are the setting, not the subject.
             return None
         if ann.reading.bad_news or (ann.reading.feeling or ("",))[0] == "negative":
             return None  # "my cat died": sympathy (the reaction responder), not "Aw, animals!"

@@ -299,3 +299,17 @@ def test_asked_for_more_facts_the_bot_shares_one(knowledge_bot, knowledge) -> No
     assert spoken_facts(first.text, quintet) and more.response.responder == "knowledge", more.text
     new = [f for f in spoken_facts(more.text, quintet) if f not in spoken_facts(first.text, quintet)]
     assert new, more.text
+
+
+def test_a_fact_the_user_just_said_in_digits_is_not_told_back(knowledge_bot) -> None:
+    [turn] = converse(knowledge_bot, "all i know about the grand snail league is that it has like 12 of them")
+    assert turn.response.responder == "knowledge" and "twelve teams" not in turn.text, turn.text
+
+
+def test_contracted_function_words_carry_no_content(knowledge) -> None:
+    from responders.knowledge.questions import content_stems
+
+    fw = knowledge.linker.function_words
+    assert content_stems("that's what i've got and i don't know", fw) == content_stems("got", fw)
+    assert content_stems("it has 32 teams", fw) == content_stems("it has thirty-two teams", fw)
+    assert "iowa" in content_stems("iowa's locker room", fw)  # a possessive keeps its name

@@ -385,3 +385,13 @@ def test_after_answering_a_long_turn_no_topic_line_is_piled_on(chat):
     named(chat)
     result = chat.say("that takes a lot of dedication i agree with you there what do you think of the winners")
     assert result.response.responder == "answers" and result.prompt is None, result.text
+
+
+@pytest.mark.parametrize("said", ["isn't he dead", "wasn't that in 1990", "weren't they derived from dunce caps",
+                                  "um didn't they win it back in the sixties"])
+def test_a_fact_checked_with_us_gets_a_hedge_not_agreement(scripted_bot, said):
+    """We cannot confirm what we do not know: never a flat "I'd agree with that" to "isn't he dead"."""
+    checked = answers_to(scripted_bot, said, "I read that the team was founded a long time ago.")
+    assert checked.meta.get("kind") == "check", (said, checked.text)
+    judged = answers_to(scripted_bot, "isn't it great", "I read that the team was founded a long time ago.")
+    assert judged.meta.get("kind") == "agree", judged.text  # a judgement is agreed with

@@ -285,3 +285,60 @@ def test_a_remark_about_something_else_gets_no_scripted_line(chat) -> None:
     assert not told.text.rstrip().endswith("?"), told.text  # (the script said its own take)
     remark = chat.say("or you would think cumberland would have forfeited")
     assert remark.response.meta.get("listening") and not remark.text.rstrip().endswith("?"), remark.text
+
+
+def test_a_thing_named_in_passing_in_their_own_point_gets_no_scripted_line(chat) -> None:
+    """A long fact of theirs that names something no topic of ours asked about ("a us president" to
+    the animals topic) is taken in; our next scripted line would not be a reply to it."""
+    chat.say("i'm sam")
+    chat.say("lets talk about animals")
+    chat.say("dogs")
+    told = chat.say("there hasnt been a us president who wasnt a republican or democrat since 1853")
+    assert told.response.responder == "animals" and told.response.meta.get("listening"), told.text
+    assert not told.text.rstrip().endswith("?") and "favorite animal" not in told.text.lower(), told.text
+
+
+def test_a_fact_after_that_s_cool_is_news_to_us_not_a_nice_thing(chat) -> None:
+    """"that's cool" judges our line; the fact after it is theirs: "Really? That's fascinating.", never
+    "That's so nice to hear." nor a back-channel."""
+    chat.say("i'm sam")
+    chat.say("i like sports")
+    reply = chat.say("that's cool the highest ever football score was 222 0")
+    assert reply.response.meta.get("reaction") == "fact", (reply.text, reply.response.meta)
+    assert "nice to hear" not in reply.text and "pretty cool" not in reply.text, reply.text
+
+
+def test_a_story_about_another_topic_s_things_does_not_open_a_topic_on_a_setting_word(scripted_bot) -> None:
+    """"eat" and "restaurant" are the setting of a story about the nfl: the food topic does not open on
+    them (asked alone, as when no other responder has anything to say)."""
+    import random
+    import threading
+    import time
+
+    from chirpy.responder import TurnContext
+    from chirpy.state import ConversationState, Utterance
+    from chirpy.text import clean_user_text
+
+    def food_on(said: str):
+        state = ConversationState(conversation_id="food-unit")
+        state.history.append(Utterance("bot", "I think that's all my NFL facts!", "knowledge"))
+        ann = scripted_bot.annotator.annotate(clean_user_text(said, 1000))
+        for _, annotator in scripted_bot.annotators:  # the entity linker: "nfl" is the NFL, of sports
+            annotator.annotate(ann, state)
+        ctx = TurnContext("food-unit", 1, ann, state, {}, random.Random(0), time.monotonic() + 5, threading.Event(),
+                          topics=scripted_bot.topics)
+        return scripted_bot.responders["food"].respond(ctx)
+
+    assert food_on("i guess that is a good point saints cheerleaders are not allowed to eat in the same restaurant "
+                   "as an nfl player") is None
+    assert food_on("we went out to eat at a new restaurant last night and the food was honestly amazing") is not None
+
+
+def test_their_fact_taken_in_is_never_swapped_for_a_back_channel(chat) -> None:
+    """A fact of theirs taken in while they hold the floor is marked to be said as written, so the
+    initiative controller never swaps it for a back-channel: "Right." would not have heard it."""
+    for line in ("i'm sam", "i like sports", "yes"):
+        chat.say(line)
+    reply = chat.say("that's cool the highest ever football score was 222 0")
+    assert reply.response.meta.get("listening") and reply.response.meta.get("reaction") == "fact", reply.response.meta
+    assert reply.response.must_stay, reply.text
