@@ -119,9 +119,11 @@ class TopicResponder(Responder):
         if known.declined(self.topic):
             return None  # they named the topic without asking for it
         if (spoke_at_length(ctx, self.long_answer_words) and not handoff.leave_topic
-                and not self.script.mentions(about(ctx.annotations))):
-            # They told or asked us about something else at length: our script would talk over it (the
-            # fallback follows a story up). Unless the response said "let's switch it up": a new topic must follow.
+                and (not self.script.mentions(about(ctx.annotations)) or self._outweighed(ctx))):
+            # They told or asked us about something else at length (our words in it only the setting of
+            # another topic's story: "cheerleaders may not eat in the restaurant the players are in"):
+            # our script would talk over it (the fallback follows a story up). Unless the response said
+            # "let's switch it up": a new topic must follow.
             return None
         if self._active(ctx):
             if handoff.leave_topic:
@@ -239,12 +241,13 @@ class TopicResponder(Responder):
             engaged = engaged and (entity is not None or not ann.is_backchannel)  # "ok", "cool": nothing given
             private["strikes"] = 0 if engaged else int(private.get("strikes", 0)) + 1
         named_now = entity
-        # A thing they named that is ours to talk about (the answer to our question, something our
+        # A thing they named that is ours to talk about (a short answer to our question, something our
         # script knows, or named in a turn about our topic) is what they want to talk about; one in
-        # passing in a point of their own ("a us president" said to the animals topic) does not make
-        # our next scripted line a reply to it.
-        ours = named_now is not None and (answering or self.script.mentions(named_now.lower())
-                                          or self.script.mentions(about(ann)))
+        # passing in a point of their own ("a us president" said to the animals topic, "india" in a
+        # long story told in reply to "which part of science?") does not make our next scripted line
+        # a reply to it.
+        ours = named_now is not None and ((answering and n_words <= self.answer_words)
+                                          or self.script.mentions(named_now.lower()) or self.script.mentions(about(ann)))
         entity = entity or ctx.state.current_entity
         if reaction == "bad_news":  # sympathy alone: no opinion or question right after sad news
             return build([lead], Priority.STRONG_CONTINUE, topic=self.topic, entity=entity, state=private,

@@ -313,3 +313,11 @@ def test_contracted_function_words_carry_no_content(knowledge) -> None:
     assert content_stems("that's what i've got and i don't know", fw) == content_stems("got", fw)
     assert content_stems("it has 32 teams", fw) == content_stems("it has thirty-two teams", fw)
     assert "iowa" in content_stems("iowa's locker room", fw)  # a possessive keeps its name
+
+
+def test_do_you_know_any_cool_facts_gets_another_fact(knowledge_bot, knowledge) -> None:
+    first, more = converse(knowledge_bot, "i've been listening to the zorblat quintet all week",
+                           "do you know any cool facts about them")
+    quintet = facts_of(knowledge, "the-zorblat-quintet")
+    assert more.response.meta.get("kind") == "more", more.text
+    assert [f for f in spoken_facts(more.text, quintet) if f not in spoken_facts(first.text, quintet)], more.text

@@ -308,9 +308,9 @@ def test_a_fact_after_that_s_cool_is_news_to_us_not_a_nice_thing(chat) -> None:
     assert "nice to hear" not in reply.text and "pretty cool" not in reply.text, reply.text
 
 
-def test_a_story_about_another_topic_s_things_does_not_open_a_topic_on_a_setting_word(scripted_bot) -> None:
-    """"eat" and "restaurant" are the setting of a story about the nfl: the food topic does not open on
-    them (asked alone, as when no other responder has anything to say)."""
+def topic_alone(bot, responder: str, said: str, phase: str = "respond"):
+    """One topic responder's ``respond`` or ``prompt`` on a turn after the knowledge responder ran out
+    of facts, with the bot's annotators (the entity linker too) run on the utterance."""
     import random
     import threading
     import time
@@ -319,19 +319,24 @@ def test_a_story_about_another_topic_s_things_does_not_open_a_topic_on_a_setting
     from chirpy.state import ConversationState, Utterance
     from chirpy.text import clean_user_text
 
-    def food_on(said: str):
-        state = ConversationState(conversation_id="food-unit")
-        state.history.append(Utterance("bot", "I think that's all my NFL facts!", "knowledge"))
-        ann = scripted_bot.annotator.annotate(clean_user_text(said, 1000))
-        for _, annotator in scripted_bot.annotators:  # the entity linker: "nfl" is the NFL, of sports
-            annotator.annotate(ann, state)
-        ctx = TurnContext("food-unit", 1, ann, state, {}, random.Random(0), time.monotonic() + 5, threading.Event(),
-                          topics=scripted_bot.topics)
-        return scripted_bot.responders["food"].respond(ctx)
+    state = ConversationState(conversation_id="topic-unit")
+    state.history.append(Utterance("bot", "I think that's all my NFL facts!", "knowledge"))
+    ann = bot.annotator.annotate(clean_user_text(said, 1000))
+    for _, annotator in bot.annotators:  # the entity linker: "nfl" is the NFL, of sports
+        annotator.annotate(ann, state)
+    ctx = TurnContext("topic-unit", 1, ann, state, {}, random.Random(0), time.monotonic() + 5, threading.Event(),
+                      topics=bot.topics)
+    return getattr(bot.responders[responder], phase)(ctx)
 
-    assert food_on("i guess that is a good point saints cheerleaders are not allowed to eat in the same restaurant "
-                   "as an nfl player") is None
-    assert food_on("we went out to eat at a new restaurant last night and the food was honestly amazing") is not None
+
+def test_a_story_about_another_topic_s_things_does_not_open_a_topic_on_a_setting_word(scripted_bot) -> None:
+    """"eat" and "restaurant" are the setting of a story about the nfl: the food topic neither opens on
+    them nor prompts after another responder's answer; a story about food still opens it."""
+    story = "i guess that is a good point saints cheerleaders are not allowed to eat in the same restaurant as an nfl player"
+    assert topic_alone(scripted_bot, "food", story) is None
+    assert topic_alone(scripted_bot, "food", story, "prompt") is None
+    food = "we went out to eat at a new restaurant last night and the food was honestly amazing"
+    assert topic_alone(scripted_bot, "food", food) is not None
 
 
 def test_their_fact_taken_in_is_never_swapped_for_a_back_channel(chat) -> None:
@@ -342,3 +347,14 @@ def test_their_fact_taken_in_is_never_swapped_for_a_back_channel(chat) -> None:
     reply = chat.say("that's cool the highest ever football score was 222 0")
     assert reply.response.meta.get("listening") and reply.response.meta.get("reaction") == "fact", reply.response.meta
     assert reply.response.must_stay, reply.text
+
+
+def test_a_long_story_told_in_reply_to_our_question_is_listened_to(chat) -> None:
+    """A long reply to "which part of science?" that tells a story about something else (a place named
+    in passing) is taken in; no scripted line of ours follows it."""
+    chat.say("i'm sam")
+    asked = chat.say("lets talk about science")
+    assert asked.text.rstrip().endswith("?"), asked.text
+    told = chat.say("hmm how weird in india they made the effort to include people who could not easily vote "
+                    "there was a polling booth in a forest full of lions for one single voter")
+    assert told.response.meta.get("listening") and not told.text.rstrip().endswith("?"), told.text

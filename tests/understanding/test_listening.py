@@ -204,6 +204,11 @@ def test_having_read_something_is_not_sharing_a_fact() -> None:
     ("you know that the gsl has twelve teams", True),
     ("you know that's pretty funny", False),  # "you know" as a filler, judging
     ("do you know if he is in the hall of fame", False),  # asking
+    ("i wanted to be a prosecutor until i saw that movie", False),  # "that" points at a film, no fact follows
+    ("i read that book twice in high school", False),
+    ("i read that the movie cost a fortune to make", True),
+    ("how about patriots rb green ellis he has never fumbled the ball once in his career", True),  # a record brought up
+    ("how about the lakers are they any good", False),  # asked about
 ])
 def test_facts_asked_as_do_you_realize_are_shared_not_asked(said, shares) -> None:
     from chirpy.understanding import understanding
