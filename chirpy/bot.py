@@ -31,7 +31,7 @@ from chirpy.runner import ResponderRun, ResponderRunner
 from chirpy.selection import compose, rank
 from chirpy.state import ConversationState, Utterance
 from chirpy.store import TurnRecord
-from chirpy.text import clean_user_text
+from chirpy.text import CleanText, clean_user_text
 from chirpy.topics import TopicIndex
 from chirpy.turn import ChosenTurn, TurnResult
 from chirpy.understanding.facts import UserFacts
@@ -197,11 +197,12 @@ class Bot:
         return state
 
     # -- one turn ------------------------------------------------------------------------------
-    def _turn(self, state: ConversationState, user_text: str | None, *, channel: str | None) -> TurnResult:
-        started = time.monotonic()
-        deadline = started + self.deadline_s
-        is_launch = user_text is None
-        clean = clean_user_text(user_text, self.max_input_chars)
+    def annotate(self, state: ConversationState, user_text: str | None) -> Annotations:
+        """Everything the bot understands of one user turn (None: the launch), before any responder
+        runs: the core reading, every configured annotator, then the facts about the user."""
+        return self._annotate(state, clean_user_text(user_text, self.max_input_chars), user_text is None)
+
+    def _annotate(self, state: ConversationState, clean: CleanText, is_launch: bool) -> Annotations:
         annotations = self.annotator.annotate(clean, is_launch=is_launch, expecting=state.expecting,
                                               known_name=state.user_name, last_bot_text=state.last_bot_text)
         for name, annotator in self.annotators:
@@ -214,6 +215,14 @@ class Bot:
             annotations.user_facts = fact_reader().read(annotations, state, self.topics)
         except Exception as exc:  # noqa: BLE001 — a turn never fails because fact reading did
             log.warning("reading user facts failed: %s", exc)
+        return annotations
+
+    def _turn(self, state: ConversationState, user_text: str | None, *, channel: str | None) -> TurnResult:
+        started = time.monotonic()
+        deadline = started + self.deadline_s
+        is_launch = user_text is None
+        clean = clean_user_text(user_text, self.max_input_chars)
+        annotations = self._annotate(state, clean, is_launch)
 
         responses, runs = self._run_phase("response", list(self.responders), state, annotations, deadline, None)
         response = self._choose(responses, "response") or self._last_resort()

@@ -118,8 +118,10 @@ class TopicResponder(Responder):
             return None
         if known.declined(self.topic):
             return None  # they named the topic without asking for it
+        if any(f.kind == "dislikes" and f.topic == self.topic for f in ctx.annotations.user_facts):
+            return None  # "i don't follow football very closely": not the moment for "who do you root for?"
         if (spoke_at_length(ctx, self.long_answer_words) and not handoff.leave_topic
-                and (not self.script.mentions(about(ctx.annotations)) or self._outweighed(ctx))):
+                and (not self._about_us(ctx) or self._outweighed(ctx))):
             # They told or asked us about something else at length (our words in it only the setting of
             # another topic's story: "cheerleaders may not eat in the restaurant the players are in"):
             # our script would talk over it (the fallback follows a story up). Unless the response said
@@ -342,6 +344,13 @@ class TopicResponder(Responder):
                  *[e.topic for e in ann.linked_entities if e.topic and e.topic not in WORK_TOPICS
                    and not self._is_keyword(ctx, normalise(e.span))]] if short else self._name_topics(ctx)
         return bool(named) and self.topic not in named
+
+    def _about_us(self, ctx: TurnContext) -> bool:
+        """Is a long turn about our topic? A story or a fact of theirs only when our topic is its
+        subject ("the airport" in a story about a shop is not travel talk); a question of theirs, once
+        answered, when it names our topic at all ("i grew up reading them ... do you like superheroes")."""
+        text = about(ctx.annotations)
+        return self.salient(text) if user_told(ctx, self.long_answer_words) else self.script.mentions(text)
 
     def _outweighed(self, ctx: TurnContext) -> bool:
         """Does another topic have as much of the utterance as ours: as many of its words, or names

@@ -114,6 +114,10 @@ class ReactionResponder(Responder):
         if reading.sentiment == "negative" and not reading.told and reading.words <= self.dislike_words:
             # "what i hate more is always snakes": never "Oh, I like that." (a longer rant is a view, not a dislike)
             return choose(self.shared["negative"], "negative", ctx, private)
+        if reading.entity_mood == "positive" and reading.told != "fact":
+            # "i like watching comedy i feel very relaxed": what they enjoy, met with warmth, not "I think
+            # you're onto something there" as if it were an argument.
+            return choose(self.shared["positive"], "positive", ctx, private)
         if told := ctx.annotations.reading.told:  # a view, "it's crazy how ..." (their word), a fact told
             slot = TOLD_SLOTS[told]
             return choose(self.shared[slot], slot, ctx, private, evaluation=ctx.annotations.reading.evaluation or "")

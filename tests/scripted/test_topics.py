@@ -308,8 +308,8 @@ def test_a_fact_after_that_s_cool_is_news_to_us_not_a_nice_thing(chat) -> None:
     assert "nice to hear" not in reply.text and "pretty cool" not in reply.text, reply.text
 
 
-def topic_alone(bot, responder: str, said: str, phase: str = "respond"):
-    """One topic responder's ``respond`` or ``prompt`` on a turn after the knowledge responder ran out
+def responder_alone(bot, responder: str, said: str, phase: str = "respond"):
+    """One responder's ``respond`` or ``prompt`` alone, on a turn after the knowledge responder ran out
     of facts, with the bot's annotators (the entity linker too) run on the utterance."""
     import random
     import threading
@@ -317,13 +317,10 @@ def topic_alone(bot, responder: str, said: str, phase: str = "respond"):
 
     from chirpy.responder import TurnContext
     from chirpy.state import ConversationState, Utterance
-    from chirpy.text import clean_user_text
 
     state = ConversationState(conversation_id="topic-unit")
     state.history.append(Utterance("bot", "I think that's all my NFL facts!", "knowledge"))
-    ann = bot.annotator.annotate(clean_user_text(said, 1000))
-    for _, annotator in bot.annotators:  # the entity linker: "nfl" is the NFL, of sports
-        annotator.annotate(ann, state)
+    ann = bot.annotate(state, said)  # as in a turn: the entity linker ("nfl" is the NFL) and the user's facts
     ctx = TurnContext("topic-unit", 1, ann, state, {}, random.Random(0), time.monotonic() + 5, threading.Event(),
                       topics=bot.topics)
     return getattr(bot.responders[responder], phase)(ctx)
@@ -333,10 +330,10 @@ def test_a_story_about_another_topic_s_things_does_not_open_a_topic_on_a_setting
     """"eat" and "restaurant" are the setting of a story about the nfl: the food topic neither opens on
     them nor prompts after another responder's answer; a story about food still opens it."""
     story = "i guess that is a good point saints cheerleaders are not allowed to eat in the same restaurant as an nfl player"
-    assert topic_alone(scripted_bot, "food", story) is None
-    assert topic_alone(scripted_bot, "food", story, "prompt") is None
+    assert responder_alone(scripted_bot, "food", story) is None
+    assert responder_alone(scripted_bot, "food", story, "prompt") is None
     food = "we went out to eat at a new restaurant last night and the food was honestly amazing"
-    assert topic_alone(scripted_bot, "food", food) is not None
+    assert responder_alone(scripted_bot, "food", food) is not None
 
 
 def test_their_fact_taken_in_is_never_swapped_for_a_back_channel(chat) -> None:
@@ -358,3 +355,24 @@ def test_a_long_story_told_in_reply_to_our_question_is_listened_to(chat) -> None
     told = chat.say("hmm how weird in india they made the effort to include people who could not easily vote "
                     "there was a polling booth in a forest full of lions for one single voter")
     assert told.response.meta.get("listening") and not told.text.rstrip().endswith("?"), told.text
+
+
+def test_a_thing_they_do_not_follow_is_not_followed_by_its_topic_s_question(scripted_bot) -> None:
+    """"i don't follow football very closely": the sports topic does not prompt "who do you root for?"."""
+    said = "i don't really follow football"
+    assert responder_alone(scripted_bot, "sports", said, "prompt") is None
+    assert responder_alone(scripted_bot, "sports", "i follow football very closely", "prompt") is not None
+
+
+def test_one_topic_word_in_a_long_story_brings_no_prompt_of_that_topic(scripted_bot) -> None:
+    said = "i found it very interesting that a store in alabama only sells items found in unclaimed baggage at the airport"
+    assert responder_alone(scripted_bot, "travel", said, "prompt") is None
+    trip = "we flew to rome last summer and the trip was amazing i want to travel there again and see more of italy"
+    assert responder_alone(scripted_bot, "travel", trip, "prompt") is not None
+
+
+def test_what_they_enjoy_is_met_with_warmth_not_as_an_argument(scripted_bot) -> None:
+    """The generic reaction to "i like X i feel ...": warmth, not "I think you're onto something there"."""
+    reply = responder_alone(scripted_bot, "reaction", "i like watching comedy i feel very relaxed watching comedy")
+    assert reply.meta.get("kind") == "statement" and "onto something" not in reply.text, reply.text
+    assert any(w in reply.text for w in ("enjoy", "enthusiasm", "nice to hear", "clicks")), reply.text

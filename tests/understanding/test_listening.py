@@ -265,3 +265,15 @@ def test_disbelief_is_surprise() -> None:
     from chirpy.understanding import understanding
 
     assert understanding().read(Annotations(text="i'm finding that one very hard to believe")).surprised
+
+
+@pytest.mark.parametrize("said, asks", [
+    ("personally i don't think so maybe a kicker would be a good start your thoughts", True),
+    ("i wonder if they will ever change the rule any thoughts on that", True),
+    ("i had some thoughts about that game", False),
+])
+def test_your_thoughts_at_the_end_asks_us_back(said, asks) -> None:
+    from chirpy.annotations import Annotations
+    from chirpy.understanding import understanding
+
+    assert understanding().read(Annotations(text=said)).asks_back is asks
