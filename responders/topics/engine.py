@@ -506,6 +506,8 @@ class TopicResponder(Responder):
         private = dict(ctx.private)
         named = self._our_name(ctx)
         entity = named or reading.entity(ann, prefer=self.script.mentions)
+        if entity and not named and reading.is_generic(entity):
+            entity = None  # "he's a great actor": a kind of thing, never said back as what they love
         answered = self._already_answered(lowered, private, ann)
         if asked:
             lead = self._say(ctx, "about_me", private)

@@ -53,10 +53,14 @@ class ReactionResponder(Responder):
 
     def respond(self, ctx: TurnContext) -> Returned:
         candidate = self._respond(ctx)
-        if isinstance(candidate, Candidate) and (ctx.annotations.reading.feeling or ("",))[0] == "negative":
+        reading = ctx.annotations.reading
+        if isinstance(candidate, Candidate) and (reading.feeling or ("",))[0] == "negative":
             # Sympathy is said as written: a back-channel ("Hmm.") in its place would read as not caring.
             candidate.must_stay = True
             candidate.user_led = False
+        elif isinstance(candidate, Candidate) and (reading.shares_fact or reading.surprised):
+            # Their fact taken in as news, or our line met as news to them: "I see." would not have heard it.
+            candidate.must_stay = True
         return candidate
 
     def _respond(self, ctx: TurnContext) -> Returned:

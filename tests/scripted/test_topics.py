@@ -376,3 +376,15 @@ def test_what_they_enjoy_is_met_with_warmth_not_as_an_argument(scripted_bot) -> 
     reply = responder_alone(scripted_bot, "reaction", "i like watching comedy i feel very relaxed watching comedy")
     assert reply.meta.get("kind") == "statement" and "onto something" not in reply.text, reply.text
     assert any(w in reply.text for w in ("enjoy", "enthusiasm", "nice to hear", "clicks")), reply.text
+
+
+def test_a_kind_of_thing_is_never_said_back_as_what_they_love(scripted_bot) -> None:
+    reply = responder_alone(scripted_bot, "movies", "yeah he's a great actor i really like his movies")
+    assert reply is not None and "great actor" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("said", ["i did not know that that's pretty cool",
+                                  "did you know that superheroine is another word for a female superhero"])
+def test_news_either_way_is_said_as_written_never_swapped_for_a_back_channel(scripted_bot, said) -> None:
+    reply = responder_alone(scripted_bot, "reaction", said)
+    assert reply is not None and reply.must_stay, (said, reply)
