@@ -62,6 +62,7 @@ class AnswersResponder(Responder):
             self.stops = frozenset(data["thing_stops"])
             self.dangling_openers = frozenset(data["dangling_openers"])
             self.dangling_ends = frozenset(data["dangling_ends"])
+            self.pronoun_openers = frozenset(data["pronoun_openers"])
             self.participles: dict[str, str] = dict(data["participles"])
             self.favorites: dict[str, str] = dict(data["favorites"])
             self.topic_favorites: dict[str, str] = dict(data["topic_favorites"])
@@ -179,9 +180,15 @@ class AnswersResponder(Responder):
         stop = next((i for i, w in enumerate(words) if i and w in self.stops), len(words))
         words = _WHEN.sub("", self.trailing.sub("", " ".join(words[:stop]))).split()
         words = [self.swaps.get(w, w) for w in words]
-        if len(words) > MAX_THING_WORDS or (words and (words[0] in self.dangling_openers or words[-1] in self.dangling_ends)):
+        if len(words) > MAX_THING_WORDS or (words and (words[0] in self.dangling_openers or words[-1] in self.dangling_ends
+                                                      or self._pronoun_clause(words))):
             return "that"
         return " ".join(words)
+
+    def _pronoun_clause(self, words: list[str]) -> bool:
+        """"that as live action", "about that as live action": a pronoun with more after it."""
+        head = words[1:] if words and words[0] in ("about", "of") else words
+        return len(head) > 1 and head[0] in self.pronoun_openers
 
     @staticmethod
     def _own_words(ctx: TurnContext) -> int:

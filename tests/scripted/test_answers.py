@@ -395,3 +395,12 @@ def test_a_fact_checked_with_us_gets_a_hedge_not_agreement(scripted_bot, said):
     assert checked.meta.get("kind") == "check", (said, checked.text)
     judged = answers_to(scripted_bot, "isn't it great", "I read that the team was founded a long time ago.")
     assert judged.meta.get("kind") == "agree", judged.text  # a judgement is agreed with
+
+
+@pytest.mark.parametrize("said, never", [
+    ("i do believe they are re releasing lion king have you heard about that as live action i think", "as live action"),
+    ("do you know anymore details on how it", "how it"),
+])
+def test_a_clause_is_said_back_as_that_never_garbled(scripted_bot, said, never):
+    reply = answers_to(scripted_bot, said, "I read that the movie came out a long time ago.")
+    assert reply is not None and never not in reply.text, reply.text
