@@ -149,8 +149,10 @@ class KnowledgeResponder(Responder):
             # "wow that's stiff competition are you familiar with X": asked after a statement.
             # Only when we know the thing: an unknown one is the answers responder's ("I haven't heard
             # of it, tell me!"), which keeps the conversation going better than our "I don't know much".
+            # "some are smart business men how many teams are in the nfl": any factual question, asked
+            # at the end of a remark, is ours when we know its subject.
             inner = self.questions.read(ann.reading.question_sentences[0])
-            if inner is not None and inner.kind == "know_about":
+            if inner is not None:
                 if not self._subjects(ctx, private, inner):
                     return None  # a fact about a thing named earlier in the turn would not answer it
                 question = inner

@@ -321,3 +321,8 @@ def test_do_you_know_any_cool_facts_gets_another_fact(knowledge_bot, knowledge) 
     quintet = facts_of(knowledge, "the-zorblat-quintet")
     assert more.response.meta.get("kind") == "more", more.text
     assert [f for f in spoken_facts(more.text, quintet) if f not in spoken_facts(first.text, quintet)], more.text
+
+
+def test_a_factual_question_at_the_end_of_a_remark_is_answered(knowledge_bot) -> None:
+    [turn] = converse(knowledge_bot, "i love snail racing so how many teams are in the grand snail league")
+    assert turn.response.responder == "knowledge" and "twelve" in turn.text, turn.text

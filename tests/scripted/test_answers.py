@@ -180,6 +180,7 @@ def test_a_sign_off_at_the_end_of_a_long_turn_ends_the_chat(chat):
     "cleveland can hope so thanks for talking football with me",
     "some one around here deserves something take it easy out there",
     "in any case thanks for chatting",
+    "yes nice chatting have a pleasant evening",
 ])
 def test_sign_offs_people_really_say_end_the_chat(chat, sign_off):
     result = named(chat).say(sign_off)
@@ -404,3 +405,15 @@ def test_a_fact_checked_with_us_gets_a_hedge_not_agreement(scripted_bot, said):
 def test_a_clause_is_said_back_as_that_never_garbled(scripted_bot, said, never):
     reply = answers_to(scripted_bot, said, "I read that the movie came out a long time ago.")
     assert reply is not None and never not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("said, kind, never", [
+    ("do you have a fav pro team", "favorite", "don't have one"),
+    ("what's your fave movie", "favorite", "don't have one"),
+    ("are you a big football fan", None, "big football"),
+    ("wow thats great i prefer baseball though what do you like about football", "what_you_like", "mystery"),
+])
+def test_how_people_really_ask_about_our_tastes(scripted_bot, said, kind, never):
+    reply = answers_to(scripted_bot, said, "I read that the team was founded a long time ago.")
+    assert reply is not None and never not in reply.text, reply.text
+    assert kind is None or reply.meta.get("kind") == kind, (reply.text, reply.meta)
