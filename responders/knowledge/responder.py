@@ -199,8 +199,8 @@ class KnowledgeResponder(Responder):
         about it ("i love bees", "did you know bees ...") — not "i have to walk my dog"."""
         if not entity.generic:
             return True
-        if not re.search(rf"\b{re.escape(normalise(linked.span))}\b", about(ann)):
-            return False  # only in front of another noun: "the tea party movement" is not about tea
+        if self._in_front_of_a_noun_only(ann, linked):
+            return False  # "the tea party movement" is not about tea
         if ann.reading.shares_fact:
             return True
         lowered, words = normalise(ann.text), re.escape(normalise(linked.span))
@@ -221,6 +221,11 @@ class KnowledgeResponder(Responder):
                      and normalise(linked.span) in " ".join(normalise(ann.text).split()[:ANSWER_LEAD_WORDS]))
         passing = (ann.reading.words >= self.long_statement and not answering  # "mostly radiohead lately ..." answers us
                    and (not ann.is_question or ann.reading.shares_fact))
+        if passing and self._in_front_of_a_noun_only(ann, linked) and not self._touches(fact, entity, ann.text):
+            # Named only in front of another noun, in a point about something else ("saints cheerleaders
+            # must leave when nfl players come in"): a fact that does not touch their point ("It has
+            # thirty-two teams") would ignore it. Others take their point in.
+            return None
         self._remember(private, entity, linked.span)
         slot = "share_more" if again else "share_passing" if passing else "share_first"
         lead = self._fact_line(ctx, private, slot, entity, fact)
@@ -369,17 +374,28 @@ class KnowledgeResponder(Responder):
         description, which the user likely knows) first."""
         said = set(private.get("said", []))
         user = content_stems(user_text, self.function_words)
-        about = user - content_stems(entity.title, self.function_words)  # what they said of it, beyond its name
-        fresh: list[tuple[int, str]] = []
+        fresh: list[tuple[bool, str]] = []
         for fact in (*entity.facts, entity.description):
             if not fact or fact_key(fact) in said:
                 continue
             stems = content_stems(fact, self.function_words)
             if stems and len(stems & user) / len(stems) >= self.echo_overlap:
                 continue
-            fresh.append((len(stems & about), fact))
+            fresh.append((self._touches(fact, entity, user_text), fact))
         # A fact touching their point ("injuries" in the NFL) first; otherwise the stored order.
-        return [fact for _, fact in sorted(fresh, key=lambda pair: -min(pair[0], 1))]
+        return [fact for _, fact in sorted(fresh, key=lambda pair: not pair[0])]
+
+    @staticmethod
+    def _in_front_of_a_noun_only(ann: Annotations, linked: LinkedEntity) -> bool:
+        """"nfl" in "nfl players": the name only modifies what they talk about. (Its last word is
+        what counts: the parse hangs "eiffel" on "tower" inside the name itself.)"""
+        head = (normalise(linked.span).split() or [""])[-1]
+        return not re.search(rf"\b{re.escape(head)}\b", about(ann))
+
+    def _touches(self, fact: str, entity: StoredEntity, user_text: str) -> bool:
+        """Does the fact share a content word with what they said of the entity, beyond its name?"""
+        about = content_stems(user_text, self.function_words) - content_stems(entity.title, self.function_words)
+        return bool(about & content_stems(fact, self.function_words))
 
     def _candidate(self, parts: list[Said | None], priority: Priority, ctx: TurnContext, private: dict[str, Any],
                    entity: StoredEntity, kind: str) -> Candidate:

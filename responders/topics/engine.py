@@ -353,13 +353,15 @@ class TopicResponder(Responder):
         return self.salient(text) if user_told(ctx, self.long_answer_words) else self.script.mentions(text)
 
     def _outweighed(self, ctx: TurnContext) -> bool:
-        """Does another topic have as much of the utterance as ours: as many of its words, or names
-        of its things, none of them ours?"""
+        """Is another topic's the utterance rather than ours: it names a thing of another topic and
+        none of ours (the nfl, in a story set in a restaurant), or another topic has as many words in it?"""
+        if self.topic in self._name_topics(ctx):
+            return False
+        if any(e.topic and e.topic != self.topic for e in ctx.annotations.linked_entities):
+            return True
         text = about(ctx.annotations)
-        ours = self.entry.hits(text) + sum(topic == self.topic for topic in self._name_topics(ctx))
-        named = ctx.annotations.linked_entities
-        return any(other.hits(text) + sum(e.topic == other.name for e in named) >= ours
-                   for other in ctx.topics.others(self.name))
+        ours = self.entry.hits(text)
+        return any(other.hits(text) >= ours for other in ctx.topics.others(self.name))
 
     def _name_topics(self, ctx: TurnContext) -> list[str]:
         """The topics of the names the user said: linked entities and gazetteer names, leaving out a

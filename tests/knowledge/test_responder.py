@@ -326,3 +326,12 @@ def test_do_you_know_any_cool_facts_gets_another_fact(knowledge_bot, knowledge) 
 def test_a_factual_question_at_the_end_of_a_remark_is_answered(knowledge_bot) -> None:
     [turn] = converse(knowledge_bot, "i love snail racing so how many teams are in the grand snail league")
     assert turn.response.responder == "knowledge" and "twelve" in turn.text, turn.text
+
+
+def test_a_name_in_front_of_another_noun_in_a_point_of_their_own_gets_no_unrelated_fact(knowledge_bot, knowledge) -> None:
+    """"gsl snails" in a remark about what they eat: "It has twelve teams" would ignore the point;
+    a fact that touches it would not."""
+    [turn] = converse(knowledge_bot, "my cousin says gsl snails eat only lettuce and cucumber every day which sounds boring to me")
+    assert not spoken_facts(turn.text, facts_of(knowledge, "grand-snail-league")), turn.text
+    [told] = converse(knowledge_bot, "my cousin says gsl snails are retired far too early and it sounds unfair to me")
+    assert spoken_facts(told.text, facts_of(knowledge, "grand-snail-league")), told.text  # "retired after four seasons"
