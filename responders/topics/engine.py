@@ -494,7 +494,10 @@ class TopicResponder(Responder):
         asked = self.script.asked_about(lowered)
         if self._known(ctx).declined(self.topic) and not asked:
             return None  # "i'm not into sports" names sports: no "Oh, I love talking about sports!"
-        if not asked and not self.salient(about(ctx.annotations)) and not self._named_here(ctx, lowered):
+        # A judgement or a fact they tell names our topic only in passing unless it is very short or
+        # names it twice: "it's so unfair that the cheerleaders have to leave the restaurant" is not food talk.
+        judged = ann.reading.told is not None
+        if not asked and not self._salient_here(ctx, strict=judged) and not self._named_here(ctx, lowered):
             return None
         if not asked and ann.reading.words > self.salient_words and self._outweighed(ctx):
             # "saints cheerleaders may not eat in the same restaurant as an nfl player": a story about
@@ -536,6 +539,12 @@ class TopicResponder(Responder):
 
     def salient(self, lowered: str, strict: bool = False) -> bool:
         return self.entry.salient(lowered, strict)
+
+    def _salient_here(self, ctx: TurnContext, strict: bool = False) -> bool:
+        """Is our topic what this turn is about? One of its words must be a thing talked about (not
+        only in front of another noun: "high school football"); how salient, the whole turn says
+        ("football players ... a whole game" names sports twice)."""
+        return self.script.mentions(about(ctx.annotations)) and self.salient(normalise(ctx.annotations.text), strict)
 
     def _our_name(self, ctx: TurnContext) -> str | None:
         """The first thing the user named that is of our topic: the linker's title ("LeBron James"),

@@ -388,3 +388,12 @@ def test_a_kind_of_thing_is_never_said_back_as_what_they_love(scripted_bot) -> N
 def test_news_either_way_is_said_as_written_never_swapped_for_a_back_channel(scripted_bot, said) -> None:
     reply = responder_alone(scripted_bot, "reaction", said)
     assert reply is not None and reply.must_stay, (said, reply)
+
+
+def test_a_judgement_naming_a_topic_word_in_passing_does_not_open_it(scripted_bot) -> None:
+    """"it's so unfair that the cheerleaders have to leave the restaurant" judges a rule; it is not food
+    talk, and their word is agreed with."""
+    assert responder_alone(scripted_bot, "food", "it's so unfair that the cheerleaders have to leave the restaurant") is None
+    assert responder_alone(scripted_bot, "food", "we had the best pizza at a new restaurant") is not None
+    reply = responder_alone(scripted_bot, "reaction", "it's so unfair that the cheerleaders have to leave the restaurant")
+    assert "unfair" in reply.text, reply.text
