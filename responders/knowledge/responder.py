@@ -151,8 +151,9 @@ class KnowledgeResponder(Responder):
             # of it, tell me!"), which keeps the conversation going better than our "I don't know much".
             # "some are smart business men how many teams are in the nfl": any factual question, asked
             # at the end of a remark, is ours when we know its subject.
-            inner = self.questions.read(ann.reading.question_sentences[0])
-            if inner is not None:
+            asked = ann.reading.question_sentences[0]
+            inner = self.questions.read(asked)
+            if inner is not None and (inner.kind == "know_about" or understanding().is_interrogative(asked)):
                 if not self._subjects(ctx, private, inner):
                     return None  # a fact about a thing named earlier in the turn would not answer it
                 question = inner

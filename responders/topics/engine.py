@@ -497,7 +497,7 @@ class TopicResponder(Responder):
         # A judgement or a fact they tell names our topic only in passing unless it is very short or
         # names it twice: "it's so unfair that the cheerleaders have to leave the restaurant" is not food talk.
         judged = ann.reading.told is not None
-        if not asked and not self._salient_here(ctx, strict=judged) and not self._named_here(ctx, lowered):
+        if not asked and not self.salient(about(ctx.annotations), strict=judged) and not self._named_here(ctx, lowered):
             return None
         if not asked and ann.reading.words > self.salient_words and self._outweighed(ctx):
             # "saints cheerleaders may not eat in the same restaurant as an nfl player": a story about
@@ -505,8 +505,8 @@ class TopicResponder(Responder):
             return None
         if ann.reading.bad_news or (ann.reading.feeling or ("",))[0] == "negative":
             return None  # "my cat died": sympathy (the reaction responder), not "Aw, animals!"
-        fact = ann.reading.shares_fact
-        if ann.is_question and not asked and not fact:
+        fact = ann.reading.shares_fact or ann.reading.told == "fact"  # "did you know ...", or told plainly
+        if ann.is_question and not asked and not ann.reading.shares_fact:
             return None  # "who won the world cup?": a question we cannot answer, not an invitation
         private = dict(ctx.private)
         named = self._our_name(ctx)
@@ -540,11 +540,6 @@ class TopicResponder(Responder):
     def salient(self, lowered: str, strict: bool = False) -> bool:
         return self.entry.salient(lowered, strict)
 
-    def _salient_here(self, ctx: TurnContext, strict: bool = False) -> bool:
-        """Is our topic what this turn is about? One of its words must be a thing talked about (not
-        only in front of another noun: "high school football"); how salient, the whole turn says
-        ("football players ... a whole game" names sports twice)."""
-        return self.script.mentions(about(ctx.annotations)) and self.salient(normalise(ctx.annotations.text), strict)
 
     def _our_name(self, ctx: TurnContext) -> str | None:
         """The first thing the user named that is of our topic: the linker's title ("LeBron James"),

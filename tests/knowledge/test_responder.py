@@ -335,3 +335,4 @@ def test_a_name_in_front_of_another_noun_in_a_point_of_their_own_gets_no_unrelat
     assert not spoken_facts(turn.text, facts_of(knowledge, "grand-snail-league")), turn.text
     [told] = converse(knowledge_bot, "my cousin says gsl snails are retired far too early and it sounds unfair to me")
     assert spoken_facts(told.text, facts_of(knowledge, "grand-snail-league")), told.text  # "retired after four seasons"
+

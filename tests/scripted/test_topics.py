@@ -163,8 +163,8 @@ def test_back_on_a_covered_topic_their_words_are_taken_in_not_cheered(chat) -> N
         chat.say(said)
     fact = chat.say("i read that football players only play eleven minutes in a whole game")
     judged = chat.say("yeah what a sport football is its crazy how popular it is")
-    for turn in (fact, judged):
-        assert turn.response.responder == "sports" and "love talking about" not in turn.text.lower()
+    for turn in (fact, judged):  # (taken in by the sports topic or the generic reaction)
+        assert turn.response.responder in ("sports", "reaction") and "love talking about" not in turn.text.lower()
     assert "crazy" in judged.text.lower()
 
 
