@@ -58,7 +58,7 @@ class ReactionResponder(Responder):
             # Sympathy is said as written: a back-channel ("Hmm.") in its place would read as not caring.
             candidate.must_stay = True
             candidate.user_led = False
-        elif isinstance(candidate, Candidate) and (reading.shares_fact or reading.surprised):
+        elif isinstance(candidate, Candidate) and (reading.told == "fact" or reading.surprised):
             # Their fact taken in as news, or our line met as news to them: "I see." would not have heard it.
             candidate.must_stay = True
         return candidate

@@ -384,7 +384,8 @@ def test_a_kind_of_thing_is_never_said_back_as_what_they_love(scripted_bot) -> N
 
 
 @pytest.mark.parametrize("said", ["i did not know that that's pretty cool",
-                                  "did you know that superheroine is another word for a female superhero"])
+                                  "did you know that superheroine is another word for a female superhero",
+                                  "lol here's a good stat former patriots rb green ellis never fumbled the football in his career"])
 def test_news_either_way_is_said_as_written_never_swapped_for_a_back_channel(scripted_bot, said) -> None:
     reply = responder_alone(scripted_bot, "reaction", said)
     assert reply is not None and reply.must_stay, (said, reply)
