@@ -35,7 +35,7 @@ def test_questions_about_the_world_are_wh_questions(text):
 
 
 @pytest.mark.parametrize("text", ["what do you think about cats", "whats your favorite movie", "how about you",
-                                  "i love football what about you"])
+                                  "i love football what about you", "how bout you", "i like the giants how bout you"])
 def test_questions_about_the_listener_are_open_questions(text):
     assert v.OPEN_QUESTION in acts(text)
 
@@ -118,6 +118,24 @@ def test_weak_labels_count_a_question_typed_without_its_mark_unless_strict():
     rules = ActRules.load()
     assert weak_label("do you like it.", rules).questions == [True]
     assert weak_label("do you like it.", rules, strict=True).questions == [False]
+
+
+def test_weak_labels_read_a_question_clause_after_a_comma_as_its_own_question():
+    # Spoken, the comma is gone and "i wonder why they quit" is heard as it would be alone: the
+    # labels must say so too, or the model is taught that it is a question only after a full stop.
+    rules = ActRules.load()
+    label = weak_label("That is odd, I wonder why they quit.", rules)
+    assert label.spans == [(0, 3), (3, 8)] and label.questions == [False, True]
+    assert label.acts[1] == [v.WH_QUESTION]
+    assert weak_label("That is odd, I wonder why they quit.", rules, strict=True).questions == [False]
+    # not only the last clause: "ya thats weird, i wonder if it helps them, i think it would"
+    label = weak_label("Ya that is weird, I wonder if it helps, I think it does.", rules)
+    assert label.questions == [False, True] and label.spans[1][0] == 4
+    assert weak_label("Its fine, did you know they won twice.", rules).questions == [False, True]
+    # a clause that opens like a statement stays in its sentence, and so does a relative clause
+    assert weak_label("Yeah, I know what you mean.", rules).questions == [False]
+    assert weak_label("They still use it today, which is awesome.", rules).questions == [False]
+    assert weak_label("Cool, which team do you like.", rules).questions == [True]
 
 
 def test_the_shipped_model_is_versioned_and_small():
