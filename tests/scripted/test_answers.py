@@ -181,6 +181,9 @@ def test_a_sign_off_at_the_end_of_a_long_turn_ends_the_chat(chat):
     "some one around here deserves something take it easy out there",
     "in any case thanks for chatting",
     "yes nice chatting have a pleasant evening",
+    "i'm going to go for a walk though it was great to chat with you hope you have a great rest of the day",
+    "thanks for chatting with me this evening",
+    "i guess i have to become an engineer then lol anyway nice chat a lot of useful info about football",
 ])
 def test_sign_offs_people_really_say_end_the_chat(chat, sign_off):
     result = named(chat).say(sign_off)
