@@ -58,6 +58,9 @@ def about(ann: Annotations) -> str:
 def follow_up(ctx: TurnContext, private: dict[str, Any]) -> Line:
     """When we lead again after the user has told us things at length: a question on what they told
     (where they found a fact, what makes them think so), not a scripted line that ignores it."""
+    reading = ctx.annotations.reading
     slot = {"fact": "follow_up_fact", "opinion": "follow_up_opinion", "judgement": "follow_up_opinion"}.get(
-        ctx.annotations.reading.told or "", "follow_up")
+        reading.told or "", "follow_up")
+    if slot == "follow_up" and (reading.sentiment or reading.entity_mood or reading.feeling):
+        slot = "follow_up_felt"
     return choose(shared_reactions()[slot], slot, ctx, private)

@@ -398,3 +398,25 @@ def test_a_judgement_naming_a_topic_word_in_passing_does_not_open_it(scripted_bo
     assert responder_alone(scripted_bot, "food", "we had the best pizza at a new restaurant") is not None
     reply = responder_alone(scripted_bot, "reaction", "it's so unfair that the cheerleaders have to leave the restaurant")
     assert "unfair" in reply.text, reply.text
+
+
+def test_after_they_said_how_they_feel_the_follow_up_never_asks_it(scripted_bot) -> None:
+    """Leading again on a long turn that already says how they feel: never "How do you feel about it?"."""
+    import random
+    import threading
+    import time
+
+    from chirpy.responder import TurnContext
+    from chirpy.state import ConversationState
+    from responders.topics.listening import follow_up
+
+    def asked(said: str) -> set[str]:
+        state = ConversationState(conversation_id="follow-up-unit")
+        ctx = TurnContext("follow-up-unit", 1, scripted_bot.annotate(state, said), state, {}, random.Random(0),
+                          time.monotonic() + 5, threading.Event(), topics=scripted_bot.topics)
+        private: dict = {}
+        return {follow_up(ctx, private).text for _ in range(4)}
+
+    assert any("feel" in q for q in asked("my neighbour built a little shed out of old doors behind the house last spring"))
+    felt = asked("i love that old show so much it always makes me laugh when i watch it with my family")
+    assert felt and not any("feel" in q for q in felt), felt

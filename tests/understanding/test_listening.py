@@ -234,6 +234,8 @@ def test_a_fact_told_plainly_is_read_as_a_fact_and_a_story_of_their_own_is_not()
     assert not reader.states_fact("i had to shovel snow for 2 hours today we got 7 inches")  # their day
     assert not reader.states_fact("no in my opinion that third movie is loud and not much fun")  # a view
     assert not reader.states_fact("he likes pizza a lot")
+    assert not reader.states_fact("not only was the food cold but the waiter was rude to us all night")  # a view
+    assert reader.states_fact("the waiter was the only one working in the whole restaurant that night")
 
 
 @pytest.mark.parametrize("said, surprised", [
