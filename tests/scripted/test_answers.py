@@ -420,3 +420,14 @@ def test_how_people_really_ask_about_our_tastes(scripted_bot, said, kind, never)
     reply = answers_to(scripted_bot, said, "I read that the team was founded a long time ago.")
     assert reply is not None and never not in reply.text, reply.text
     assert kind is None or reply.meta.get("kind") == kind, (reply.text, reply.meta)
+
+
+@pytest.mark.parametrize("said, kind", [
+    ("do you believe there is life elsewhere in the universe", "believe"),
+    ("netflix still pays a ton on postage why do you think", "why_guess"),
+    ("it's even made from wood how expensive do you think they are", "amount_guess"),
+    ("i often wonder if we are alone in the universe or if other life is out there", "wonder"),
+])
+def test_a_question_asking_our_view_or_guess_gets_one_not_i_dont_know(scripted_bot, said, kind):
+    reply = answers_to(scripted_bot, said, "I read that the team was founded a long time ago.")
+    assert reply is not None and reply.meta.get("kind") == kind and not DONT_KNOW.search(reply.text), (said, reply)
