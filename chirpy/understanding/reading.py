@@ -44,6 +44,7 @@ class Reading:
     states_fact: bool = False  # ... or tells one plainly: "the nfl uses tracking chips in the shoulder pads"
     unsure: bool = False  # "i don't know", "hard to say"
     surprised: bool = False  # what we told them was news to them: "that's cool i had no idea"
+    grim: bool = False  # grim news about people ("... lost the right to vote"): met soberly
     starts_negative: bool = False  # "not really ...", "nah i ..."
     opinion: bool = False  # "i think ...", "honestly ..."
     asks_back: bool = False  # "what about you?"
@@ -81,6 +82,7 @@ class Understanding:
             feeling=self.feeling(text), bad_news=self.bad_news(text), good_news=self.good_news(text), thanks=self.is_thanks(text),
             shares_fact=shares_fact, states_fact=shares_fact or self.states_fact(text, ann.is_question, opinion),
             unsure=self.is_unsure(text), surprised=bool(self.surprised_re.search(normalise(text))),
+            grim=bool(self.grim_re.search(normalise(text))),
             starts_negative=self.starts_negative(text),
             opinion=opinion, asks_back=self.asks_back(text, asked), title=self.title(text, ann),
             evaluation=self.evaluation(text), question_sentences=asked,
@@ -100,6 +102,7 @@ class Understanding:
         self.lowercase_openers = frozenset(data["lowercase_openers"])
         self.opinion_re = compile_patterns(data["opinion_markers"])
         self.surprised_re = compile_patterns(data["surprised"])
+        self.grim_re = compile_patterns(data["grim"])
         self.not_in_answers = frozenset(data["not_in_answers"])
         self.likes_re = compile_patterns(data["likes"])
         self.negative = compile_patterns(data["negative"])

@@ -303,6 +303,8 @@ class KnowledgeResponder(Responder):
             return choose(self.shared["mirror"], "mirror", ctx, private, evaluation=reading.evaluation)
         if reading.told == "opinion" or reading.sentiment == "negative":  # "the patriots are overrated": never "Oh, I like that."
             return choose(self.shared["long_opinion"], "long_opinion", ctx, private)
+        if reading.told == "fact" and reading.grim:  # "... lost the right to vote": never "Good one."
+            return choose(self.shared["fact_grim"], "fact_grim", ctx, private)
         slot = "fact_heard" if reading.told == "fact" else "acknowledge"
         return choose(self.lines[slot], slot, ctx, private)
 

@@ -28,7 +28,7 @@ from chirpy.registry import responders
 from chirpy.responder import Candidate, Handoff, Priority, Responder, Returned, TurnContext
 from chirpy.text import normalise_for_comparison, spoken_name
 from chirpy.topics import Topic
-from responders.topics.lines import REACTIONS, Said, build, choose, fresh, shared_reactions
+from responders.topics.lines import REACTIONS, Said, build, choose, fact_slot, fresh, shared_reactions
 from responders.topics.listening import (LISTEN_TURNS, LONG_TURN_WORDS, TALKED_ABOUT_TURNS, about, follow_up,
                                         quiet_turns, spoke_at_length, user_leads, user_told)
 from responders.topics.script import Script, Thread, load_script
@@ -476,6 +476,8 @@ class TopicResponder(Responder):
     def _react(self, ctx: TurnContext, thread: Thread, slot: str, private: dict[str, Any], own: bool = True,
                **fields: str) -> Said:
         """The thread's own line for a slot if it has one (and ``own``), else the shared reaction."""
+        if slot in ("fact", "fact_entity") and ctx.annotations.reading.grim:
+            slot, own = "fact_grim", False  # "... lost the right to vote": sober, whatever the thread says
         lines = thread.reactions.get(slot) if own else None
         if lines and fresh(lines, ctx, **fields):
             return choose(lines, f"{slot}:{thread.id}", ctx, private, **fields)
@@ -577,15 +579,16 @@ class TopicResponder(Responder):
         reading = ctx.annotations.reading
         slot = "fact" if reading.shares_fact else TOLD_SLOTS.get(reading.told or "", "long")
         named = self._our_name(ctx)
-        if slot == "fact" and named:  # "did you know there's one left-handed qb in the nfl": about the NFL
-            return choose(self.shared["fact_entity"], "fact", ctx, private, entity=named, Entity=named)
+        if slot == "fact":  # "did you know there's one left-handed qb in the nfl": about the NFL
+            return choose(self.shared[fact_slot(reading, named)], "fact", ctx, private,
+                          **({"entity": named, "Entity": named} if named else {}))
         return choose(self.shared[slot], slot, ctx, private, evaluation=reading.evaluation or "")
 
     def _mention_reaction(self, ctx: TurnContext, private: dict[str, Any], entity: str | None, fact: bool,
                           named: bool = False) -> Said:
         fields = {"entity": entity, "Entity": entity[:1].upper() + entity[1:]} if entity else {}
         if fact:
-            return choose(self.shared["fact_entity" if entity else "fact"], "fact", ctx, private, **fields)
+            return choose(self.shared[fact_slot(ctx.annotations.reading, entity)], "fact", ctx, private, **fields)
         mood = ctx.annotations.reading.entity_mood
         if entity and mood:
             return choose(self.shared[f"entity_{mood}"], f"entity_{mood}", ctx, private, **fields)

@@ -101,3 +101,8 @@ REACTIONS = Path(__file__).parent / "content" / "reactions.toml"
 @functools.lru_cache(maxsize=4)
 def shared_reactions(path: Path = REACTIONS) -> dict[str, tuple[Line, ...]]:
     return load_slots(load_content(path), str(path))
+
+
+def fact_slot(reading: Any, entity: str | None = None) -> str:
+    """The shared reaction slot for a fact they told: sober for grim news, with the thing when named."""
+    return "fact_grim" if reading.grim else "fact_entity" if entity else "fact"

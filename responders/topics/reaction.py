@@ -19,7 +19,7 @@ from chirpy.content import load_content, normalise
 from chirpy.registry import responders
 from chirpy.responder import Candidate, Priority, Responder, Returned, TurnContext
 from responders.topics.engine import LEAVE_TYPES, TOLD_SLOTS
-from responders.topics.lines import Said, build, choose, load_slots, shared_reactions
+from responders.topics.lines import Said, build, choose, fact_slot, load_slots, shared_reactions
 from responders.topics.listening import quiet_turns, user_leads
 from chirpy.understanding import understanding
 
@@ -80,7 +80,7 @@ class ReactionResponder(Responder):
         kind = "statement"
         if ann.reading.shares_fact:
             kind = "fact"
-            line = choose(self.shared["fact_entity" if entity else "fact"], "fact", ctx, private, **fields)
+            line = choose(self.shared[fact_slot(ann.reading, entity)], "fact", ctx, private, **fields)
         elif ann.reading.asks_back or (ann.is_question and reading.asks(ann.reading)):
             return None  # questions are the answers responder's (user_initiative/answers.py), or the fallback's
         else:
@@ -123,7 +123,7 @@ class ReactionResponder(Responder):
             # you're onto something there" as if it were an argument.
             return choose(self.shared["positive"], "positive", ctx, private)
         if told := ctx.annotations.reading.told:  # a view, "it's crazy how ..." (their word), a fact told
-            slot = TOLD_SLOTS[told]
+            slot = fact_slot(reading) if told == "fact" else TOLD_SLOTS[told]
             return choose(self.shared[slot], slot, ctx, private, evaluation=ctx.annotations.reading.evaluation or "")
         return choose(self.lines["statement"], "statement", ctx, private)
 

@@ -420,3 +420,14 @@ def test_after_they_said_how_they_feel_the_follow_up_never_asks_it(scripted_bot)
     assert any("feel" in q for q in asked("my neighbour built a little shed out of old doors behind the house last spring"))
     felt = asked("i love that old show so much it always makes me laugh when i watch it with my family")
     assert felt and not any("feel" in q for q in felt), felt
+
+
+@pytest.mark.parametrize("responder", ["reaction", "sports"])
+def test_grim_news_told_as_a_fact_is_met_soberly(scripted_bot, responder) -> None:
+    said = {"reaction": "did you know that thousands of men in that state lost the right to vote permanently",
+            "sports": "did you know a football player got arrested"}[responder]
+    reply = responder_alone(scripted_bot, responder, said)
+    assert reply is not None and ("sad" in reply.text or "rough" in reply.text or "shame" in reply.text), reply.text
+    cheerful = responder_alone(scripted_bot, responder, {"reaction": "did you know the first tv ad aired in 1941",
+                                                         "sports": "did you know football players once wore leather helmets"}[responder])
+    assert cheerful is not None and "sad" not in cheerful.text and "shame" not in cheerful.text, cheerful
