@@ -17,6 +17,7 @@ from typing import Any, Iterable
 from chirpy.content import load_content
 from chirpy.errors import ConfigError
 from chirpy.responder import STATEMENT_TYPES, Candidate, Priority, Statement, TurnContext
+from chirpy.understanding.reading import Reading
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,6 @@ def shared_reactions(path: Path = REACTIONS) -> dict[str, tuple[Line, ...]]:
     return load_slots(load_content(path), str(path))
 
 
-def fact_slot(reading: Any, entity: str | None = None) -> str:
+def fact_slot(reading: Reading, entity: str | None = None) -> str:
     """The shared reaction slot for a fact they told: sober for grim news, with the thing when named."""
     return "fact_grim" if reading.grim else "fact_entity" if entity else "fact"
