@@ -75,14 +75,15 @@ class Understanding:
     def read(self, ann: "Annotations") -> Reading:
         """The reading of one utterance, computed once per turn by the core annotator."""
         text = ann.text
+        lowered = normalise(text)
         asked = self.question_sentences(text, ann)
         shares_fact, opinion = self.shares_fact(text), self.is_opinion(text)
         return Reading(
             words=words(text), sentiment=self.sentiment(text), entity_mood=self.entity_mood(text),
             feeling=self.feeling(text), bad_news=self.bad_news(text), good_news=self.good_news(text), thanks=self.is_thanks(text),
             shares_fact=shares_fact, states_fact=shares_fact or self.states_fact(text, ann.is_question, opinion),
-            unsure=self.is_unsure(text), surprised=bool(self.surprised_re.search(normalise(text))),
-            grim=bool(self.grim_re.search(normalise(text))),
+            unsure=self.is_unsure(text), surprised=bool(self.surprised_re.search(lowered)),
+            grim=bool(self.grim_re.search(lowered)),
             starts_negative=self.starts_negative(text),
             opinion=opinion, asks_back=self.asks_back(text, asked), title=self.title(text, ann),
             evaluation=self.evaluation(text), question_sentences=asked,

@@ -173,7 +173,8 @@ class KnowledgeResponder(Responder):
 
     def _wants_more(self, ann: Annotations) -> bool:
         """"can you share some of those facts with me", "could you tell me about it": more of ours, please."""
-        return any(p.search(normalise(ann.text)) for p in self.more_requests)
+        said = normalise(ann.text)
+        return any(p.search(said) for p in self.more_requests)
 
     def _not_for_a_fact(self, ann: Annotations) -> bool:
         """"do you like bruno mars", "did you ever play halo", "was that their first win": a question
@@ -222,7 +223,8 @@ class KnowledgeResponder(Responder):
                      and normalise(linked.span) in " ".join(normalise(ann.text).split()[:ANSWER_LEAD_WORDS]))
         passing = (ann.reading.words >= self.long_statement and not answering  # "mostly radiohead lately ..." answers us
                    and (not ann.is_question or ann.reading.shares_fact))
-        if passing and self._in_front_of_a_noun_only(ann, linked) and not self._touches(fact, entity, ann.text):
+        if (passing and self._in_front_of_a_noun_only(ann, linked)
+                and not self._said_of(entity, ann.text) & content_stems(fact, self.function_words)):
             # Named only in front of another noun, in a point about something else ("saints cheerleaders
             # must leave when nfl players come in"): a fact that does not touch their point ("It has
             # thirty-two teams") would ignore it. Others take their point in.
@@ -377,6 +379,7 @@ class KnowledgeResponder(Responder):
         description, which the user likely knows) first."""
         said = set(private.get("said", []))
         user = content_stems(user_text, self.function_words)
+        said_of = self._said_of(entity, user_text)
         fresh: list[tuple[bool, str]] = []
         for fact in (*entity.facts, entity.description):
             if not fact or fact_key(fact) in said:
@@ -384,7 +387,7 @@ class KnowledgeResponder(Responder):
             stems = content_stems(fact, self.function_words)
             if stems and len(stems & user) / len(stems) >= self.echo_overlap:
                 continue
-            fresh.append((self._touches(fact, entity, user_text), fact))
+            fresh.append((bool(stems & said_of), fact))
         # A fact touching their point ("injuries" in the NFL) first; otherwise the stored order.
         return [fact for _, fact in sorted(fresh, key=lambda pair: not pair[0])]
 
@@ -395,10 +398,9 @@ class KnowledgeResponder(Responder):
         head = (normalise(linked.span).split() or [""])[-1]
         return not re.search(rf"\b{re.escape(head)}\b", about(ann))
 
-    def _touches(self, fact: str, entity: StoredEntity, user_text: str) -> bool:
-        """Does the fact share a content word with what they said of the entity, beyond its name?"""
-        about = content_stems(user_text, self.function_words) - content_stems(entity.title, self.function_words)
-        return bool(about & content_stems(fact, self.function_words))
+    def _said_of(self, entity: StoredEntity, user_text: str) -> set[str]:
+        """What they said of the entity, beyond its name (content stems): a fact sharing one touches their point."""
+        return content_stems(user_text, self.function_words) - content_stems(entity.title, self.function_words)
 
     def _candidate(self, parts: list[Said | None], priority: Priority, ctx: TurnContext, private: dict[str, Any],
                    entity: StoredEntity, kind: str) -> Candidate:

@@ -248,8 +248,9 @@ class TopicResponder(Responder):
         # passing in a point of their own ("a us president" said to the animals topic, "india" in a
         # long story told in reply to "which part of science?") does not make our next scripted line
         # a reply to it.
+        on_topic = self.script.mentions(about(ann))
         ours = named_now is not None and ((answering and n_words <= self.answer_words)
-                                          or self.script.mentions(named_now.lower()) or self.script.mentions(about(ann)))
+                                          or self.script.mentions(named_now.lower()) or on_topic)
         entity = entity or ctx.state.current_entity
         if reaction == "bad_news":  # sympathy alone: no opinion or question right after sad news
             return build([lead], Priority.STRONG_CONTINUE, topic=self.topic, entity=entity, state=private,
@@ -257,7 +258,7 @@ class TopicResponder(Responder):
         if int(private.get("strikes", 0)) >= self.max_strikes:
             return self._handoff(ctx, private, [lead], entity, reaction)
         if (not answering and reaction in REMARK_REACTIONS and not ours and n_words >= REMARK_WORDS
-                and not self.script.mentions(about(ann)) and quiet_turns(ctx) < self.listen_turns):
+                and not on_topic and quiet_turns(ctx) < self.listen_turns):
             # A remark of theirs about something else, not a reply to a question of ours ("or you would
             # think cumberland would have forfeited"): taken in; our next scripted line would ignore it.
             return build([lead], Priority.STRONG_CONTINUE, topic=self.topic, entity=entity, state=private,
