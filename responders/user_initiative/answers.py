@@ -63,6 +63,7 @@ class AnswersResponder(Responder):
             self.dangling_openers = frozenset(data["dangling_openers"])
             self.dangling_ends = frozenset(data["dangling_ends"])
             self.pronoun_openers = frozenset(data["pronoun_openers"])
+            self.pronoun_leads = frozenset(data["pronoun_leads"])
             self.participles: dict[str, str] = dict(data["participles"])
             self.favorites: dict[str, str] = dict(data["favorites"])
             self.topic_favorites: dict[str, str] = dict(data["topic_favorites"])
@@ -187,7 +188,7 @@ class AnswersResponder(Responder):
 
     def _pronoun_clause(self, words: list[str]) -> bool:
         """"that as live action", "about that as live action": a pronoun with more after it."""
-        head = words[1:] if words and words[0] in ("about", "of") else words
+        head = words[1:] if words and words[0] in self.pronoun_leads else words
         return len(head) > 1 and head[0] in self.pronoun_openers
 
     @staticmethod
