@@ -48,6 +48,7 @@ class LinkedEntity:
     span: str  # the words the user said ("radiohead", "the zorblats")
     topic: str | None  # the scripted topic's name where one fits (music, sports, ...)
     score: float  # the linker's confidence; higher is better
+    named_in_full: bool = False  # by its whole name or an alias ("bruno mars"), not one word of it ("mars")
 
 
 @dataclass

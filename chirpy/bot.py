@@ -387,6 +387,10 @@ class Bot:
             state.user_name = annotations.user_name
         state.user_facts.learn(annotations.user_facts)
         last = turn.prompt or turn.response
+        for key in (e.id for e in annotations.linked_entities if e.named_in_full):
+            # Bounded, latest last: "mars" after they said "bruno mars" is the singer (the entity linker).
+            state.named_by_user = [e for e in state.named_by_user if e != key][-(MAX_ENTITIES - 1):]
+            state.named_by_user.append(key)
         for candidate in (turn.response, turn.prompt):
             if candidate is not None and candidate.state is not None:
                 state.responder_states[candidate.responder] = candidate.state

@@ -39,6 +39,7 @@ class ConversationState:
     current_entity: str | None = None
     topics_covered: list[str] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)  # what the bot talked about (store id, else name), latest last
+    named_by_user: list[str] = field(default_factory=list)  # store ids the user said by their whole name, latest last
     expecting: str | None = None  # what the last bot line asked for ("name", ...), read by the annotator
     # What the user told the bot about themselves (likes, declined topics, job, pets, family), kept
     # across sessions for the same user id like the name (chirpy/understanding/facts).

@@ -14,6 +14,7 @@ def conversation_context(state: ConversationState | None) -> ConversationContext
         return ConversationContext()
     return ConversationContext(
         entities=tuple(state.entities[-MAX_REMEMBERED:]),
+        named_by_user=tuple(state.named_by_user[-MAX_REMEMBERED:]),
         topic=state.current_topic,
         topics=tuple(state.topics_covered),
     )

@@ -35,6 +35,7 @@ class ConversationContext:
     """What the conversation has been about, for telling two "Mercury"s apart."""
 
     entities: tuple[str, ...] = ()  # what the bot talked about: store ids, or names (ConversationState.entities)
+    named_by_user: tuple[str, ...] = ()  # store ids the user said by their whole name
     topic: str | None = None
     topics: tuple[str, ...] = ()
 
@@ -114,7 +115,8 @@ class EntityLinker:
         chosen = self._non_overlapping([m for m in matches.values() if m.score >= self.weights.threshold])
         chosen.sort(key=lambda m: -m.score)
         return [LinkedEntity(id=m.hit.id, title=m.hit.title, span=" ".join(w.raw for w in words[m.start:m.end]),
-                             topic=m.hit.topic, score=round(m.score, 3)) for m in chosen[:limit]]
+                             topic=m.hit.topic, score=round(m.score, 3), named_in_full=m.hit.kind != PARTIAL)
+                for m in chosen[:limit]]
 
     # -- steps -----------------------------------------------------------------------------------
     def _words(self, text: str) -> list[_Word]:
@@ -154,6 +156,10 @@ class EntityLinker:
         score += w.plural if plural else 0.0
         score += w.popularity * self.store.popularity_share(hit.popularity)
         if hit.id in context.entities or hit.title.lower() in (e.lower() for e in context.entities):
+            score += w.discussed
+        elif hit.kind == PARTIAL and hit.id in context.named_by_user:
+            # One word of a name they said whole earlier ("mars" after "bruno mars"). Only a short form:
+            # what the user named before must not outrank what they name now ("the lion king").
             score += w.discussed
         if hit.topic and hit.topic == context.topic:
             score += w.same_topic

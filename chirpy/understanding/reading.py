@@ -45,6 +45,7 @@ class Reading:
     unsure: bool = False  # "i don't know", "hard to say"
     surprised: bool = False  # what we told them was news to them: "that's cool i had no idea"
     grim: bool = False  # grim news about people ("... lost the right to vote"): met soberly
+    sympathy: bool = False  # they feel for someone in a hard spot ("it must be horrible to live with that")
     starts_negative: bool = False  # "not really ...", "nah i ..."
     opinion: bool = False  # "i think ...", "honestly ..."
     asks_back: bool = False  # "what about you?"
@@ -83,7 +84,7 @@ class Understanding:
             feeling=self.feeling(text), bad_news=self.bad_news(text), good_news=self.good_news(text), thanks=self.is_thanks(text),
             shares_fact=shares_fact, states_fact=shares_fact or self.states_fact(text, ann.is_question, opinion),
             unsure=self.is_unsure(text), surprised=bool(self.surprised_re.search(lowered)),
-            grim=bool(self.grim_re.search(lowered)),
+            grim=bool(self.grim_re.search(lowered)), sympathy=bool(self.sympathy_re.search(lowered)),
             starts_negative=self.starts_negative(text),
             opinion=opinion, asks_back=self.asks_back(text, asked), title=self.title(text, ann),
             evaluation=self.evaluation(text), question_sentences=asked,
@@ -104,6 +105,7 @@ class Understanding:
         self.opinion_re = compile_patterns(data["opinion_markers"])
         self.surprised_re = compile_patterns(data["surprised"])
         self.grim_re = compile_patterns(data["grim"])
+        self.sympathy_re = compile_patterns(data["sympathy"])
         self.not_in_answers = frozenset(data["not_in_answers"])
         self.likes_re = compile_patterns(data["likes"])
         self.negative = compile_patterns(data["negative"])
@@ -294,6 +296,13 @@ class Understanding:
         lowered = thing.lower()
         return any(e.label not in self.ignored_labels and (e.text.lower() in lowered or lowered in e.text.lower())
                    for e in ann.entities)
+
+    @staticmethod
+    def is_setting(text: str, thing: str) -> bool:
+        """Is the thing only where what they tell happens ("... superheroes in the united states", "a
+        store in alabama"), not its subject ("canada is the only country with two national sports")?"""
+        place = re.escape(normalise(thing).removeprefix("the "))
+        return bool(re.search(rf"\b(?:in|at|across|around|throughout) (?:the )?{place}\b", normalise(text)))
 
     def is_generic(self, thing: str) -> bool:
         """'a movie', 'some books': an indefinite phrase names a kind of thing, never a title."""

@@ -223,11 +223,13 @@ class KnowledgeResponder(Responder):
                      and normalise(linked.span) in " ".join(normalise(ann.text).split()[:ANSWER_LEAD_WORDS]))
         passing = (ann.reading.words >= self.long_statement and not answering  # "mostly radiohead lately ..." answers us
                    and (not ann.is_question or ann.reading.shares_fact))
-        if (passing and self._in_front_of_a_noun_only(ann, linked)
+        if (passing and (self._in_front_of_a_noun_only(ann, linked) or self._only_the_setting(ann, linked))
                 and not self._said_of(entity, ann.text) & content_stems(fact, self.function_words)):
             # Named only in front of another noun, in a point about something else ("saints cheerleaders
-            # must leave when nfl players come in"): a fact that does not touch their point ("It has
-            # thirty-two teams") would ignore it. Others take their point in.
+            # must leave when nfl players come in"), or only where their fact happens ("there are over
+            # 300 registered superheroes in the united states"): a fact that does not touch their point
+            # ("It has thirty-two teams", "It declared independence in 1776") would ignore it. Others
+            # take their point in.
             return None
         self._remember(private, entity, linked.span)
         slot = "share_more" if again else "share_passing" if passing else "share_first"
@@ -397,6 +399,12 @@ class KnowledgeResponder(Responder):
         what counts: the parse hangs "eiffel" on "tower" inside the name itself.)"""
         head = (normalise(linked.span).split() or [""])[-1]
         return not re.search(rf"\b{re.escape(head)}\b", about(ann))
+
+    @staticmethod
+    def _only_the_setting(ann: Annotations, linked: LinkedEntity) -> bool:
+        """A place named only as where the fact they tell happens ("in the united states", "a store in
+        alabama"), not as its subject ("canada is the only country with two national sports")."""
+        return linked.topic == "travel" and ann.reading.states_fact and understanding().is_setting(ann.text, linked.span)
 
     def _said_of(self, entity: StoredEntity, user_text: str) -> set[str]:
         """What they said of the entity, beyond its name (content stems): a fact sharing one touches their point."""

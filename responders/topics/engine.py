@@ -134,7 +134,7 @@ class TopicResponder(Responder):
         if self.topic in ctx.state.topics_covered or (handoff.leave_topic and ctx.state.current_topic == self.topic):
             return None
         closed = [*ctx.state.topics_covered, *known.declined_topics()]
-        if self.script.mentions(about(ctx.annotations)):
+        if self.script.mentions(self._about(ctx)) or self.topic in self._name_topics(ctx):
             priority = Priority.STRONG_CONTINUE
         elif (upcoming := ctx.topics.next_to_open(ctx.state.seed_key, closed)) and \
                 upcoming.responder == self.name:
@@ -161,7 +161,7 @@ class TopicResponder(Responder):
 
     def _talked_about(self, ctx: TurnContext) -> bool:
         """Has the user brought our topic up in a few turns of their own? Then they are into it."""
-        said = [normalise(text) for text in ctx.state.user_utterances()] + [about(ctx.annotations)]
+        said = [normalise(text) for text in ctx.state.user_utterances()] + [self._about(ctx)]
         return sum(1 for text in said if self.script.mentions(text)) >= TALKED_ABOUT_TURNS
 
     @staticmethod
@@ -226,10 +226,13 @@ class TopicResponder(Responder):
             return self._decline(ctx, private)
         if self._known(ctx).declined(self.topic):
             return None  # declined while another responder had the turn: the topic is over
-        if ann.reading.asks_back and private.get("last_statement") and answering:
+        # "what about you" after a thing of another topic ("i do like bruno mars ... what about you")
+        # asks about that thing, not our question: the answers responder takes it.
+        asks_us_back = ann.reading.asks_back and not self._elsewhere(ctx, lowered, answering)
+        if asks_us_back and private.get("last_statement") and answering:
             lead: Said | None = Said(str(private["last_statement"]), False)
             private["stage"] = "opined"  # that was our take: move on to the next question
-        elif self.script.asked_about(lowered) or ann.reading.asks_back:
+        elif self.script.asked_about(lowered) or asks_us_back:
             lead, reaction = self._say(ctx, "about_me", private), "about_me"
         elif ann.is_question and not ann.reading.shares_fact:
             return None  # not ours to answer: another responder will, then our prompt resumes the thread
@@ -248,11 +251,11 @@ class TopicResponder(Responder):
         # passing in a point of their own ("a us president" said to the animals topic, "india" in a
         # long story told in reply to "which part of science?") does not make our next scripted line
         # a reply to it.
-        on_topic = self.script.mentions(about(ann))
+        on_topic = self.script.mentions(self._about(ctx))
         ours = named_now is not None and ((answering and n_words <= self.answer_words)
                                           or self.script.mentions(named_now.lower()) or on_topic)
         entity = entity or ctx.state.current_entity
-        if reaction == "bad_news":  # sympathy alone: no opinion or question right after sad news
+        if reaction in ("bad_news", "sympathy"):  # sympathy alone: no opinion or question right after sad news
             return build([lead], Priority.STRONG_CONTINUE, topic=self.topic, entity=entity, state=private,
                          must_stay=True, meta={"reaction": reaction})  # never swapped for "Hmm."
         if int(private.get("strikes", 0)) >= self.max_strikes:
@@ -314,7 +317,7 @@ class TopicResponder(Responder):
     def _elsewhere(self, ctx: TurnContext, lowered: str, answering: bool) -> bool:
         """The user moved on to another topic, not ours: let that topic (or the reaction) take the
         turn. A short answer to our question stays ours ("the lion king" answers "favorite movie?")."""
-        if self.script.mentions(lowered):
+        if self.script.mentions(self._about(ctx)):
             return False
         if self._names_elsewhere(ctx, answering):
             return True  # "lebron james" to "which band?": a sports name is never a music answer
@@ -346,11 +349,15 @@ class TopicResponder(Responder):
                    and not self._is_keyword(ctx, normalise(e.span))]] if short else self._name_topics(ctx)
         return bool(named) and self.topic not in named
 
+    def _about(self, ctx: TurnContext) -> str:
+        """The utterance as our topic's words are looked for in it (``listening.about``)."""
+        return about(ctx.annotations, self.topic)
+
     def _about_us(self, ctx: TurnContext) -> bool:
         """Is a long turn about our topic? A story or a fact of theirs only when our topic is its
         subject ("the airport" in a story about a shop is not travel talk); a question of theirs, once
         answered, when it names our topic at all ("i grew up reading them ... do you like superheroes")."""
-        text = about(ctx.annotations)
+        text = self._about(ctx)
         return self.salient(text) if user_told(ctx, self.long_answer_words) else self.script.mentions(text)
 
     def _outweighed(self, ctx: TurnContext) -> bool:
@@ -360,7 +367,7 @@ class TopicResponder(Responder):
             return False
         if any(e.topic and e.topic != self.topic for e in ctx.annotations.linked_entities):
             return True
-        text = about(ctx.annotations)
+        text = self._about(ctx)
         ours = self.entry.hits(text)
         return any(other.hits(text) >= ours for other in ctx.topics.others(self.name))
 
@@ -407,6 +414,8 @@ class TopicResponder(Responder):
             # "not really i'm pretty tired today": how they are matters more than the question.
             slot = f"feeling_{feeling[0]}"
             return choose(self.shared[slot], slot, ctx, private, feeling=feeling[1]), None, True, slot
+        if ann.reading.sympathy and not ann.reading.shares_fact:  # "it must be horrible to live with that"
+            return choose(self.shared["sympathy"], "sympathy", ctx, private), None, True, "sympathy"
         if ann.reading.shares_fact:
             slot = "fact_entity" if entity else "fact"
         elif ann.reading.surprised and not entity and n_words <= self.long_answer_words:
@@ -418,6 +427,11 @@ class TopicResponder(Responder):
             return self._react(ctx, thread, "no", private), None, n_words > 3, "no"
         elif n_words > self.long_answer_words:
             slot = TOLD_SLOTS.get(ann.reading.told or "", "long")
+        elif entity and ann.reading.told == "fact" and not (answering and n_words <= 6):
+            # A fact they tell, not an answer to our question: news to us, about the thing only when
+            # it is the fact's subject ("over 300 registered superheroes in the united states" is not).
+            entity = None if reading.is_setting(text, entity) else entity
+            slot = "fact_entity" if entity else "fact"
         elif entity:
             slot = {"negative": "entity_negative", "positive": "entity_positive"}.get(mood or "", "entity")
             if answering and slot != "entity_negative" and "entity" in thread.reactions:
@@ -500,7 +514,7 @@ class TopicResponder(Responder):
         # A judgement or a fact they tell names our topic only in passing unless it is very short or
         # names it twice: "it's so unfair that the cheerleaders have to leave the restaurant" is not food talk.
         judged = ann.reading.told is not None
-        if not asked and not self.salient(about(ctx.annotations), strict=judged) and not self._named_here(ctx, lowered):
+        if not asked and not self.salient(self._about(ctx), strict=judged) and not self._named_here(ctx, lowered):
             return None
         if not asked and ann.reading.words > self.salient_words and self._outweighed(ctx):
             # "saints cheerleaders may not eat in the same restaurant as an nfl player": a story about

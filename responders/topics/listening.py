@@ -6,6 +6,7 @@ them piles a scripted line on a user who is telling it something at length.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from chirpy.annotations import Annotations
@@ -49,10 +50,18 @@ def user_leads(ctx: TurnContext, long_words: int = LONG_TURN_WORDS, turns: int =
     return user_told(ctx, long_words) and quiet_turns(ctx) < turns
 
 
-def about(ann: Annotations) -> str:
+def about(ann: Annotations, topic: str | None = None) -> str:
     """What topic words and everyday things are looked for in: the utterance without nouns that only
-    modify another ("high school football" names no school)."""
-    return ann.about_text or normalise(ann.text)
+    modify another ("high school football" names no school). For ``topic``, also without the names of
+    another topic's things said whole: "bruno mars" is a singer, and names no planet."""
+    text = ann.about_text or normalise(ann.text)
+    for entity in ann.linked_entities:
+        if topic and entity.named_in_full and entity.topic and entity.topic != topic:
+            # A word may already be blanked as a modifier ("_____ mars"): match it either way.
+            words = [rf"(?:{re.escape(w)}|_+)" for w in normalise(entity.span).split()]
+            if words:
+                text = re.sub(rf"\b{' '.join(words)}\b", lambda m: "_" * len(m.group(0)), text)
+    return text
 
 
 def follow_up(ctx: TurnContext, private: dict[str, Any]) -> Line:

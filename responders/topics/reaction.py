@@ -115,6 +115,8 @@ class ReactionResponder(Responder):
             return None  # "ok cool": nothing to react to; the fallback moves the conversation on
         if reading.surprised and reading.words <= self.max_no_words:  # "that's cool i had no idea"
             return choose(self.shared["surprised"], "surprised", ctx, private)
+        if reading.sympathy:  # "it must be horrible to live with that": fellow feeling, not a dislike
+            return choose(self.shared["sympathy"], "sympathy", ctx, private)
         if reading.sentiment == "negative" and not reading.told and reading.words <= self.dislike_words:
             # "what i hate more is always snakes": never "Oh, I like that." (a longer rant is a view, not a dislike)
             return choose(self.shared["negative"], "negative", ctx, private)

@@ -60,6 +60,7 @@ class AnswersResponder(Responder):
             self.openers = re.compile(rf"^(?:(?:{_phrases(data['thing_openers']).pattern})\s+)+")
             self.swaps: dict[str, str] = dict(data["pronoun_swaps"])
             self.stops = frozenset(data["thing_stops"])
+            self.pointing_back = frozenset(data["pointing_back"])
             self.dangling_openers = frozenset(data["dangling_openers"])
             self.dangling_ends = frozenset(data["dangling_ends"])
             self.pronoun_openers = frozenset(data["pronoun_openers"])
@@ -157,7 +158,11 @@ class AnswersResponder(Responder):
     def _own_answer(self, ctx: TurnContext, private: dict[str, Any]) -> Candidate:
         """"What about you?": our own answer to what we last asked, else to what they just said."""
         asked = self._last_bot_question(ctx)
-        if asked:
+        # Naming a thing of another topic in full ("i do like bruno mars ... what about you" to "are you
+        # into science?"), they ask about that thing, not our question.
+        elsewhere = any(e.named_in_full and e.topic and e.topic != ctx.state.current_topic
+                        for e in ctx.annotations.linked_entities)
+        if asked and not elsewhere:
             for pattern, say, needs_name in self.own:
                 if pattern.search(asked) and (ctx.annotations.user_name or not needs_name):
                     return self._build(ctx, private, "asks_back", [Said(say, False)], needs_prompt=True)
@@ -178,13 +183,17 @@ class AnswersResponder(Responder):
     def thing(self, raw: str) -> str:
         """What the question is about, said back: fillers dropped, "my" turned to "your"."""
         words = self.openers.sub("", normalise(raw)).split()
-        stop = next((i for i, w in enumerate(words) if i and w in self.stops), len(words))
+        stop = next((i for i, w in enumerate(words) if i and (w in self.stops or self._points_back(words, i))), len(words))
         words = _WHEN.sub("", self.trailing.sub("", " ".join(words[:stop]))).split()
         words = [self.swaps.get(w, w) for w in words]
         if len(words) > MAX_THING_WORDS or (words and (words[0] in self.dangling_openers or words[-1] in self.dangling_ends
                                                       or self._pronoun_clause(words))):
             return "that"
         return " ".join(words)
+
+    def _points_back(self, words: list[str], i: int) -> bool:
+        """"that movie" after the thing ("brave that movie was great"): where the thing ends."""
+        return words[i] in ("that", "this") and i + 1 < len(words) and words[i + 1] in self.pointing_back
 
     def _pronoun_clause(self, words: list[str]) -> bool:
         """"that as live action", "about that as live action": a pronoun with more after it."""

@@ -336,3 +336,25 @@ def test_a_name_in_front_of_another_noun_in_a_point_of_their_own_gets_no_unrelat
     [told] = converse(knowledge_bot, "my cousin says gsl snails are retired far too early and it sounds unfair to me")
     assert spoken_facts(told.text, facts_of(knowledge, "grand-snail-league")), told.text  # "retired after four seasons"
 
+
+
+def test_a_name_they_said_whole_is_what_its_last_word_means_later(tmp_path: Path, write_jsonl, make_knowledge_bot) -> None:
+    # A singer whose surname is also a planet's name: once the user has said the singer's whole name,
+    # the surname alone is the singer, not the (more popular) planet.
+    from knowledge.builder import build_store
+    from knowledge.sources import input_files, read_sources
+
+    source = write_jsonl(tmp_path / "entities.jsonl", [
+        {"title": "Pella Orbis", "topic": "music", "popularity": 30,
+         "text": "Pella Orbis is a singer from the town of Quellmoor. She recorded her first album in a barn."},
+        {"title": "Orbis", "topic": "science", "popularity": 80,
+         "text": "Orbis is a cold planet with three rings. A day on Orbis lasts forty hours."},
+    ])
+    build_store(read_sources(input_files(source)), tmp_path / "store")
+    bot = make_knowledge_bot(tmp_path / "store")
+    _, later = converse(bot, "i do like pella orbis shes one of my favorite artists what about you do you like her",
+                       "orbis was named after her grandfather who was a wrestler")
+    assert later.response.entity_id != "orbis"
+    assert not any(word in later.text for word in ("planet", "rings", "forty hours")), later.text
+    alone = converse(bot, "did you know orbis has three rings")[0]  # a new conversation: the planet
+    assert alone.response.entity_id == "orbis" or "Orbis" in alone.text, alone.text

@@ -404,6 +404,7 @@ def test_a_fact_checked_with_us_gets_a_hedge_not_agreement(scripted_bot, said):
 @pytest.mark.parametrize("said, never", [
     ("i do believe they are re releasing lion king have you heard about that as live action i think", "as live action"),
     ("do you know anymore details on how it", "how it"),
+    ("did you ever see brave that movie was great i loved how they did her hair", "brave that movie"),
 ])
 def test_a_clause_is_said_back_as_that_never_garbled(scripted_bot, said, never):
     reply = answers_to(scripted_bot, said, "I read that the movie came out a long time ago.")
@@ -432,3 +433,21 @@ def test_how_people_really_ask_about_our_tastes(scripted_bot, said, kind, never)
 def test_a_question_asking_our_view_or_guess_gets_one_not_i_dont_know(scripted_bot, said, kind):
     reply = answers_to(scripted_bot, said, "I read that the team was founded a long time ago.")
     assert reply is not None and reply.meta.get("kind") == kind and not DONT_KNOW.search(reply.text), (said, reply)
+
+
+@pytest.mark.parametrize("said", [
+    "have you heard how elton john and bernie taupin met",
+    "did you ever hear why the team painted the locker room pink",
+])
+def test_have_you_heard_how_invites_their_story_not_a_recommendation(scripted_bot, said):
+    reply = answers_to(scripted_bot, said, "I read that the band formed a long time ago.")
+    assert reply is not None and reply.meta.get("kind") == "heard_how", (said, reply)
+    assert "recommend" not in reply.text and not DONT_KNOW.search(reply.text), reply.text
+
+
+def test_the_user_asks_back_about_a_thing_of_their_own_not_our_question(chat):
+    # "are you into science?" then "i do like bruno mars ... what about you": they ask about the singer.
+    named(chat)
+    reply = chat.say("i do like bruno mars hes one of my favorite artists what about you do you like him")
+    assert reply.response.meta.get("kind") == "asks_back", reply.text
+    assert not any(word in reply.response.text.lower() for word in ("space", "science", "job", "chatting")), reply.text

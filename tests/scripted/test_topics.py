@@ -431,3 +431,41 @@ def test_grim_news_told_as_a_fact_is_met_soberly(scripted_bot, responder) -> Non
     cheerful = responder_alone(scripted_bot, responder, {"reaction": "did you know the first tv ad aired in 1941",
                                                          "sports": "did you know football players once wore leather helmets"}[responder])
     assert cheerful is not None and "sad" not in cheerful.text and "shame" not in cheerful.text, cheerful
+
+
+def test_a_topic_word_inside_a_name_of_another_topic_is_not_that_topic(chat) -> None:
+    # "mars" is a science word, but "bruno mars" is a singer: the music topic leads on, never science.
+    chat.say("i'm sam")
+    result = chat.say("i do like bruno mars hes one of my favorite artists what about you do you like him")
+    assert result.response.responder != "science" and result.prompt is not None, result.text
+    assert result.prompt.topic == "music", result.text
+
+
+@pytest.mark.parametrize("said", [
+    "ha i know it must be horrible to live with that for the rest of your life",
+    "yeah i feel bad for those people honestly",
+])
+def test_feeling_for_someone_is_met_with_fellow_feeling_not_as_a_dislike(scripted_bot, new_chat, said) -> None:
+    from responders.topics.lines import shared_reactions
+
+    sympathy = {line.text for line in shared_reactions()["sympathy"]}
+    alone = responder_alone(scripted_bot, "reaction", said)  # no topic running
+    chat = new_chat(f"sympathy-{len(said)}")
+    chat.say("i'm sam")
+    chat.say("let's talk about sports")
+    in_topic = chat.say(said)  # the sports topic running
+    assert in_topic.response.responder == "sports"
+    for reply in (alone, in_topic.response):
+        assert reply is not None and reply.text in sympathy, reply.text
+
+
+def test_a_place_that_is_only_where_their_fact_happens_gets_no_fact_and_is_no_answer(scripted_bot, new_chat) -> None:
+    said = "there are over 300 registered superheroes in the united states"
+    alone = responder_alone(scripted_bot, "knowledge", said)
+    assert alone is None or "1776" not in alone.text, alone.text  # not the country's history
+    chat = new_chat("setting-place")
+    chat.say("i'm sam")  # a topic opens with a question of its own
+    reply = chat.say(said)
+    assert "united states" not in reply.text.lower(), reply.text  # not "The United States, cool."
+    subject = responder_alone(scripted_bot, "knowledge", "canada is the only country in the world with two national sports")
+    assert subject is not None and "Canada" in subject.text  # the place is what the fact is about

@@ -27,13 +27,23 @@ def in_a_topic(chat, topic: str = "movies"):
     ("how old are you", "young"),
     ("what can you do", "chat"),
     ("what can we talk about", "chat"),
+    ("um can you help me", "chat"),
     ("how are you doing today", "thank|good"),
+    ("doing well and yourself", "thank|good"),
+    ("im good thanks how about you", "thank|good"),
 ])
 def test_questions_about_the_bot_get_an_answer(chat, question: str, expected: str) -> None:
     chat.say("i'm sam")
     result = chat.say(question)
     assert result.response.responder == "bot_facts"
     assert any(word in result.response.text.lower() for word in expected.split("|"))
+
+
+def test_help_inside_a_statement_is_not_a_request_for_help(chat) -> None:
+    # "they help me to relax" is about comedies, not a question about what the bot can do.
+    chat.say("i'm sam")
+    result = chat.say("yes i like comedy the most they help me to relax")
+    assert result.response.responder != "bot_facts", result.text
 
 
 def test_after_answering_the_bot_returns_to_the_topic(chat) -> None:
