@@ -264,6 +264,9 @@ class KnowledgeResponder(Responder):
         if ann.is_question and not wants_more and not (ann.is_yes_no_question and self._asks_about(ann, entity)):
             return None  # a question we could not read as factual, or about another thing: someone else answers it
         agrees = ann.is_yes or normalise(ann.text) in self.agreeing or wants_more
+        # A "yeah" that goes on with a point of its own ("yeah he was a great quarterback too you have
+        # to wonder what he was thinking") is taken in like any point, never talked over.
+        has_point = words > self.short_reply and (not agrees or words > self.long_statement)
         # "no", "ok", "i dunno": little back. "no it seems so much longer i guess ..." goes on: engaged.
         brief = words <= self.short_reply or (words <= self.long_statement and (ann.is_no or ann.reading.unsure))
         engaged = agrees or not (brief or ann.is_backchannel)
@@ -273,7 +276,7 @@ class KnowledgeResponder(Responder):
         if not fresh or int(private.get("facts_on_entity", 0)) >= self.max_facts:
             if user_leads(ctx):  # they are telling us more: take it in, no "that's all my facts" over it
                 return self._heard(ctx, private, "heard_more")
-            lead = self._take_in(ctx, private) if words > self.short_reply and not agrees else None
+            lead = self._take_in(ctx, private) if has_point else None
             return self._handback(ctx, private, entity, "handback", lead)
         # A long "yeah ..." that goes on about something else agrees with us and then moves on.
         if (not agrees or words > self.long_statement) and self._about_something_else(ctx, entity, private, agrees):
@@ -281,7 +284,7 @@ class KnowledgeResponder(Responder):
             # the subject now; another Olympics fact would ignore it.
             return self._heard(ctx, private, "heard_elsewhere")
         parts: list[Said | None] = []
-        if words > self.short_reply and not agrees:
+        if has_point:
             parts.append(self._take_in(ctx, private))  # their point first, never ignored
         parts.append(self._fact_line(ctx, private, "share_more", entity, fresh[0]))
         parts.append(self._follow(ctx, private, entity))

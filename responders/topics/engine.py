@@ -18,6 +18,8 @@ statement form), ``strikes`` (low-engagement answers in a row), and the phrasing
 
 from __future__ import annotations
 
+import re
+
 import functools
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,8 @@ TOLD_SLOTS = {"opinion": "long_opinion", "judgement": "mirror", "fact": "fact"}
 LISTENING_REACTIONS = frozenset({"long", "long_opinion", "mirror", "fact", "fact_entity"})
 # ... and to any remark of theirs (not an answer, a yes or a no) that they may go on from.
 REMARK_REACTIONS = LISTENING_REACTIONS | {"other", "positive", "negative", "surprised"}
+# How they ask what we make of their view, at the end of it.
+ASKS_OUR_VIEW = re.compile(r"\b(?:what do you think|your thoughts|do you agree|don'?t you think|wouldn'?t you agree)$")
 REMARK_WORDS = 5  # shorter remarks ("ok cool") give nothing to go on: the script leads
 # Reactions said as written, never swapped for a back-channel: agreeing in their word, or their fact
 # taken in as news ("Right." to "the highest score ever was 222 0" would not have heard it).
@@ -228,7 +232,9 @@ class TopicResponder(Responder):
             return None  # declined while another responder had the turn: the topic is over
         # "what about you" after a thing of another topic ("i do like bruno mars ... what about you")
         # asks about that thing, not our question: the answers responder takes it.
-        asks_us_back = ann.reading.asks_back and not self._elsewhere(ctx, lowered, answering)
+        # "it sounds like cheating to me what do you think" asks our view of theirs, not our question.
+        asks_our_view = ann.reading.told in ("opinion", "judgement") and bool(ASKS_OUR_VIEW.search(lowered))
+        asks_us_back = ann.reading.asks_back and not asks_our_view and not self._elsewhere(ctx, lowered, answering)
         if asks_us_back and private.get("last_statement") and answering:
             lead: Said | None = Said(str(private["last_statement"]), False)
             private["stage"] = "opined"  # that was our take: move on to the next question

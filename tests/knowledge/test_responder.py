@@ -358,3 +358,11 @@ def test_a_name_they_said_whole_is_what_its_last_word_means_later(tmp_path: Path
     assert not any(word in later.text for word in ("planet", "rings", "forty hours")), later.text
     alone = converse(bot, "did you know orbis has three rings")[0]  # a new conversation: the planet
     assert alone.response.entity_id == "orbis" or "Orbis" in alone.text, alone.text
+
+
+def test_a_yeah_that_goes_on_with_a_point_is_taken_in_before_more_of_ours(knowledge_bot, knowledge) -> None:
+    _, more = converse(knowledge_bot, "i've been listening to the zorblat quintet all week",
+                       "yeah they are great too my brother says their drummer is the best he has ever seen live")
+    assert more.response.meta.get("kind") == "more" and spoken_facts(more.text, facts_of(knowledge, "the-zorblat-quintet"))
+    # Their point is nodded to first: our next fact does not open the reply.
+    assert not more.text.startswith(("Here's another", "I also read", "Oh, and", "Something else", "And apparently")), more.text

@@ -469,3 +469,11 @@ def test_a_place_that_is_only_where_their_fact_happens_gets_no_fact_and_is_no_an
     assert "united states" not in reply.text.lower(), reply.text  # not "The United States, cool."
     subject = responder_alone(scripted_bot, "knowledge", "canada is the only country in the world with two national sports")
     assert subject is not None and "Canada" in subject.text  # the place is what the fact is about
+
+
+def test_what_do_you_think_after_their_view_asks_ours_of_it_not_our_question(new_chat) -> None:
+    chat = new_chat("asks-our-view")
+    chat.say("i'm sam")
+    chat.say("let's talk about sports")
+    reply = chat.say("i did it sounds like cheating to me what do you think")
+    assert reply.response.responder == "answers", reply.text  # our view of cheating, not our favourite team
