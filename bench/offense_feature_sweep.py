@@ -107,23 +107,27 @@ def main(argv: list[str] | None = None) -> int:
     chat = training_negatives(chat_all, 3000)
     unseen = held_out(chat_all)
     prepared, prepared_chat = prepare(turns), prepare(chat)
-    prepared_unseen = prepare([replace(chat[0], text=t.text) for t in unseen]) if args.chat_rate else []
+    unseen = [replace(chat[0], text=t.text, group="") for t in unseen] if args.chat_rate else []
+    prepared_unseen = prepare(unseen)
     for name in args.variants:
         for lexicon in (False,) if args.no_lexicon_only else (True,) if args.lexicon_only else (False, True):
             config = config_of(name, lexicon)
             started = time.perf_counter()
             m = Matrices.build(prepared, config)
             neg = Matrices.build(prepared_chat, config)
-            figs = []
+            figs, chosen_c = [], []
             pooled: dict[str, list[bool]] = {}
             for fold in cross_validate(turns, config, m=m, negatives=neg):
                 test = [turns[k] for k in fold.test]
+                chosen_c.append(fold.model.info["c"])
                 said = verdicts(fold.model, test, [prepared[k] for k in fold.test])
                 figs.append(Figures.of([t.abusive for t in test], said))
                 for t, v in zip(test, said):
                     for kind in t.source_types if t.abusive else ():
                         pooled.setdefault(kind, []).append(v)
             line = f"{name:<22}{'lexicon' if lexicon else 'no-lex':<9}{fold_summary(figs)}"
+            if config.c_grid:
+                line += f"  C per fold {chosen_c}"
             if args.chat_rate:
                 model = train_model(turns, config, m, negatives=neg)
                 flags = sum(verdicts(model, unseen, prepared_unseen))
