@@ -22,24 +22,20 @@ from __future__ import annotations
 
 from typing import Sequence
 
-# "you", "u", "ur" and the rest (the same set features.target_of uses).
-SECOND_PERSON = frozenset("you u ya yu ye ur your youre yourself urself yours thou".split())
 _YOU_SUBJECT = frozenset("you u ya yu".split())
 _YOU_ARE = frozenset("youre ur yore".split())  # one token once apostrophes are gone ("ur" is both)
 _COPULA = frozenset("are r re is arent isnt were was be being".split())
 _NEGATION = frozenset("dont cant cannot never not arent wont doesnt didnt aint no nothing".split())
 # Words between a copula and the word that carries the judgement: "you are *really such a* X".
 _FILLER = frozenset(
-    "a an the so such very really really truly totally just such quite pretty too extremely "
-    "absolutely completely literally actually kinda kind of sort sorta the most one a big bit "
-    "little fucking freaking damn bloody".split())
+    "a an the so such very really truly totally just quite pretty too extremely absolutely "
+    "completely literally actually kinda kind of sort sorta most one big bit little fucking "
+    "freaking damn bloody".split())
 # What a user calls the bot: "dumb bot", "stupid alexa", "useless machine".
 _BOT_NOUNS = frozenset(
     "bot robot alexa machine computer ai program app thing device assistant siri google echo "
     "chatbot software toaster".split())
-_FIRST_SUBJECT = frozenset("i im ive id".split())
 _FIRST_COPULA = frozenset("am feel felt was look looked get got".split())
-_MY = frozenset("my mine myself".split())
 _QUESTION_START = frozenset(
     "what why how when where who whom whose which do does did can could would will is are was "
     "were should shall have has may might".split())
@@ -74,12 +70,13 @@ def _content_after(words: Sequence[str], start: int, limit: int = 4) -> str | No
     return None
 
 
-def cue_features(words: Sequence[str], question_mark: bool) -> list[str]:
+def cue_features(words: Sequence[str], question_mark: bool, target: str) -> list[str]:
     """Slot features of one turn's words (lowercase, decoded tokens; ``question_mark``: the text
-    had a "?"). Returned as strings to hash like the other groups."""
+    had a "?"; ``target``: ``features.target_of(words)``, "you", "me" or "none"). Returned as
+    strings to hash like the other groups."""
     out: list[str] = []
     n = len(words)
-    you = any(w in SECOND_PERSON for w in words)
+    you = target == "you"
     for i, w in enumerate(words):
         nxt = words[i + 1] if i + 1 < n else ""
         # What is said of you: "you are (so) X", "youre X", "u r X", "you X" (a bare insult: "you idiot").
@@ -127,7 +124,6 @@ def cue_features(words: Sequence[str], question_mark: bool) -> list[str]:
             out.append("req|intim")
     elif any(w in _INTIMATE for w in words):
         out.append("intim|you" if you else "intim")
-    target = "you" if you else ("me" if any(w in _FIRST_SUBJECT or w in _MY for w in words) else "none")
     if any(w in _ENTHUSIASM for w in words):
         out.append(f"pos|{target}")
     if any(w in _MISFORTUNE for w in words):

@@ -142,7 +142,7 @@ def featurize(spec: FeatureSpec, normalised: str, lexicon: OffenseResult | None,
     if spec.cues:
         from classifiers.offense.cues import cue_features
 
-        group(cue_features(words, "?" in normalised), spec.cue_weight)
+        group(cue_features(words, "?" in normalised, target), spec.cue_weight)
     if spec.cross_target:
         group([f"t:{target}|{w}" for w in words], spec.cross_weight)
 

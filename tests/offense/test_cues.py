@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 
 from classifiers.offense.cues import cue_features
-from classifiers.offense.features import FeatureSpec, featurize, words_of
+from classifiers.offense.features import FeatureSpec, featurize, target_of, words_of
 from classifiers.offense.normalize import variants
 
 
 def cues(text: str) -> list[str]:
-    return cue_features(words_of(variants(text)[-1]), "?" in text)
+    words = words_of(variants(text)[-1])
+    return cue_features(words, "?" in text, target_of(words))
 
 
 @pytest.mark.parametrize("text", ["you are useless", "you're really so useless", "u r such a useless",
