@@ -26,6 +26,7 @@ FEATURE_VERSION = 1
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STRETCH = re.compile(r"([a-z])\1{2,}")
+_VOWELS = re.compile(r"[aeiouy]")
 _BOT_QUESTION = re.compile(r"\?\s*$")
 _LENGTH_BUCKETS = (1, 2, 3, 5, 8, 13)
 # Who the words are about. Profanity aimed at "you" is abuse; aimed at no one ("fucking awesome")
@@ -48,6 +49,12 @@ class FeatureSpec:
     char_weight: float = 1.0
     lexicon_weight: float = 1.0
     context_weight: float = 0.5
+    cues: bool = False  # slot features (cues.py): what is said of "you", of the bot, of oneself; requests; harm questions
+    cue_weight: float = 1.0
+    cross_target: bool = False  # every word also crossed with the turn's target ("you"/"me"/"none")
+    cross_weight: float = 1.0
+    skeleton: bool = False  # each word's consonant skeleton ("stoopid", "stupd" -> "stpd"): misspellings
+    char_span: bool = False  # character n-grams across word boundaries ("u suc"), not only inside words
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -124,7 +131,20 @@ def featurize(spec: FeatureSpec, normalised: str, lexicon: OffenseResult | None,
         padded = f" {w} "
         for k in range(spec.char_min, spec.char_max + 1):
             cfeats += [f"c:{padded[i:i + k]}" for i in range(len(padded) - k + 1)]
+    if spec.skeleton:
+        cfeats += [f"k:{s}" for s in (_VOWELS.sub("", w) for w in words if len(w) > 3) if len(s) > 1]
+    if spec.char_span:
+        joined = f" {' '.join(words)} "
+        for k in range(max(spec.char_min, 3), spec.char_max + 1):
+            cfeats += [f"c:{joined[i:i + k]}" for i in range(len(joined) - k + 1)]
     group(cfeats, spec.char_weight)
+
+    if spec.cues:
+        from classifiers.offense.cues import cue_features
+
+        group(cue_features(words, "?" in normalised, target), spec.cue_weight)
+    if spec.cross_target:
+        group([f"t:{target}|{w}" for w in words], spec.cross_weight)
 
     if spec.lexicon and lexicon is not None:
         group(lexicon_features(lexicon, target), spec.lexicon_weight)

@@ -171,3 +171,10 @@ def test_shipped_model_flags_clear_abuse(text: str) -> None:
 ])
 def test_shipped_model_passes_ordinary_chat_and_undirected_profanity(text: str) -> None:
     assert not classify_offense(text).is_offensive, text
+
+
+def test_c_is_chosen_from_the_grid_by_the_inner_cross_validation(tmp_path: Path) -> None:
+    turns = read_labelled(_fixture(tmp_path))
+    model = train_model(turns, TrainConfig(folds=2, inner_folds=2, c_grid=(0.5, 2.0)))
+    assert model.info["c"] in (0.5, 2.0) and model.info["c_grid"] == [0.5, 2.0]
+    assert OffenseClassifier(model=model).classify("you zorblat").is_offensive
