@@ -39,6 +39,10 @@ def compile_patterns(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
+@functools.lru_cache(maxsize=1024)
 def normalise(text: str) -> str:
-    """The form content patterns are written for: lowercase, no punctuation except apostrophes."""
-    return " ".join(re.findall(WORD, text.lower().replace("’", "'")))
+    """The form content patterns are written for: lowercase, no punctuation except apostrophes.
+
+    Cached: every topic responder, reader and filter normalises the same utterance (and the same
+    scripted lines) again, over a hundred calls a turn for a few distinct texts."""
+    return " ".join(WORD.findall(text.lower().replace("’", "'")))

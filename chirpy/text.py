@@ -7,6 +7,7 @@ the text safe and bounded, so no responder has to defend itself.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -59,9 +60,12 @@ def latin_share(text: str) -> float:
     return latin / len(letters)
 
 
+@functools.lru_cache(maxsize=1024)
 def normalise_for_comparison(text: str) -> str:
-    """Lowercase, letters and digits only: two utterances equal under this are 'the same thing said'."""
-    return " ".join(re.findall(WORD, text.lower()))
+    """Lowercase, letters and digits only: two utterances equal under this are 'the same thing said'.
+
+    Cached: asked of every phrasing option of every responder, most of them lines said before."""
+    return " ".join(WORD.findall(text.lower()))
 
 
 def is_acronym_of(said: str, title: str) -> bool:

@@ -102,3 +102,21 @@ def test_an_echoed_name_is_judged_once_not_per_candidate(monkeypatch) -> None:
     for line in ("Nice to meet you, Sam!", "Sam, what's your favorite movie?", "Tell me more, Sam."):
         assert gate.check(Candidate(line, Priority.CAN_START), ctx) is None
     assert seen.count("Sam") == 1
+
+
+def test_a_line_is_judged_once_and_by_its_own_gates_standard(monkeypatch) -> None:
+    strict, lenient = SafetyGate({}), SafetyGate({"strict": False})
+    seen: list[str] = []
+    original = strict.classifier.classify
+
+    def counting(text: str, *args):
+        seen.append(text)
+        return original(text, *args)
+
+    monkeypatch.setattr(strict.classifier, "classify", counting)  # shared by both gates (same bot names)
+    ctx = SimpleNamespace(user_name=None)
+    for _ in range(3):  # the same scripted line comes back turn after turn
+        assert strict.check(Candidate("That sucks.", Priority.CAN_START), ctx)
+    assert seen.count("That sucks.") == 1
+    # The strict gate's verdict is its own: the lenient one still lets mild language through.
+    assert lenient.check(Candidate("That sucks.", Priority.CAN_START), ctx) is None
