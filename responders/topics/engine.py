@@ -615,4 +615,9 @@ class TopicResponder(Responder):
             return choose(self.shared[f"entity_{mood}"], f"entity_{mood}", ctx, private, **fields)
         if entity and named and fresh(self.shared["entity"], ctx, **fields):
             return choose(self.shared["entity"], "entity", ctx, private, **fields)  # "lebron james": "Ooh, LeBron James."
+        told = ctx.annotations.reading.told
+        if told in ("opinion", "judgement") and ctx.annotations.reading.words > self.answer_words:
+            # "i think rene lacoste made them popular in tennis": their view taken in, never "Sports, nice."
+            slot = TOLD_SLOTS[told]
+            return choose(self.shared[slot], slot, ctx, private, evaluation=ctx.annotations.reading.evaluation or "")
         return self._say(ctx, "mention", private)

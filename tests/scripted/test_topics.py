@@ -308,7 +308,7 @@ def test_a_fact_after_that_s_cool_is_news_to_us_not_a_nice_thing(chat) -> None:
     assert "nice to hear" not in reply.text and "pretty cool" not in reply.text, reply.text
 
 
-def responder_alone(bot, responder: str, said: str, phase: str = "respond"):
+def responder_alone(bot, responder: str, said: str, phase: str = "respond", seed: int = 0):
     """One responder's ``respond`` or ``prompt`` alone, on a turn after the knowledge responder ran out
     of facts, with the bot's annotators (the entity linker too) run on the utterance."""
     import random
@@ -321,7 +321,7 @@ def responder_alone(bot, responder: str, said: str, phase: str = "respond"):
     state = ConversationState(conversation_id="topic-unit")
     state.history.append(Utterance("bot", "I think that's all my NFL facts!", "knowledge"))
     ann = bot.annotate(state, said)  # as in a turn: the entity linker ("nfl" is the NFL) and the user's facts
-    ctx = TurnContext("topic-unit", 1, ann, state, {}, random.Random(0), time.monotonic() + 5, threading.Event(),
+    ctx = TurnContext("topic-unit", 1, ann, state, {}, random.Random(seed), time.monotonic() + 5, threading.Event(),
                       topics=bot.topics)
     return getattr(bot.responders[responder], phase)(ctx)
 
@@ -477,3 +477,17 @@ def test_what_do_you_think_after_their_view_asks_ours_of_it_not_our_question(new
     chat.say("let's talk about sports")
     reply = chat.say("i did it sounds like cheating to me what do you think")
     assert reply.response.responder == "answers", reply.text  # our view of cheating, not our favourite team
+
+
+def test_what_they_say_of_themselves_is_never_met_as_news(scripted_bot) -> None:
+    said = "i do like to try less expensive wines because i do not know the difference as much between vintages"
+    replies = {responder_alone(scripted_bot, "reaction", said, seed=seed).text for seed in range(12)}
+    assert not any(news in reply for reply in replies for news in ("never knew", "news to me", "didn't know")), replies
+
+
+def test_a_view_naming_our_topic_is_taken_in_not_greeted_as_a_topic(new_chat) -> None:
+    chat = new_chat("view-opens-topic")
+    chat.say("i'm sam")
+    reply = chat.say("i think rene lacoste made them popular in tennis")
+    mention = {line.text for line in load_script("sports.toml").lines["mention"]}
+    assert not any(line in reply.text for line in mention), reply.text  # never "Sports, nice."

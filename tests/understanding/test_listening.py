@@ -188,6 +188,8 @@ def test_the_word_they_judge_with_is_read_and_a_denial_is_not() -> None:
     assert reader.evaluation("thats cool i find most people love them") is None  # judges our line, not theirs
     assert reader.evaluation("thats not crazy at all") is None
     assert reader.evaluation("whats crazy is there hasnt been a third party president since 1853") == "crazy"
+    # "how weird in india ...": judges the fact that follows, told at length
+    assert reader.evaluation("hmm how weird in india there was a polling booth in a forest for one single voter") == "weird"
     assert reader.evaluation("she is so sad today") is None  # how a person is, not a judgement of what they tell
 
 
@@ -279,3 +281,13 @@ def test_your_thoughts_at_the_end_asks_us_back(said, asks) -> None:
     from chirpy.understanding import understanding
 
     assert understanding().read(Annotations(text=said)).asks_back is asks
+
+
+def test_like_meaning_such_as_is_no_liking() -> None:
+    from chirpy.understanding import understanding
+
+    reader = understanding()
+    # "something like that would make me mad": no "I'm with you on that one. It's easy to like."
+    assert reader.sentiment("something like that would just make me mad and geek my team up you") != "positive"
+    assert reader.sentiment("they look like ants from up there") is None
+    assert reader.sentiment("i really like the bears") == "positive"
