@@ -491,3 +491,8 @@ def test_a_view_naming_our_topic_is_taken_in_not_greeted_as_a_topic(new_chat) ->
     reply = chat.say("i think rene lacoste made them popular in tennis")
     mention = {line.text for line in load_script("sports.toml").lines["mention"]}
     assert not any(line in reply.text for line in mention), reply.text  # never "Sports, nice."
+
+
+def test_cheerleaders_are_sports_words_so_a_restaurant_rule_for_them_is_no_food_talk(scripted_bot) -> None:
+    said = "new orleans cheerleaders on the other hand are not allowed to eat in the same restaurant as the players i wonder why that rule is"
+    assert responder_alone(scripted_bot, "food", said, "prompt") is None
