@@ -306,6 +306,10 @@ class KnowledgeResponder(Responder):
             return choose(self.shared["surprised"], "surprised", ctx, private)
         if reading.entity_mood == "positive" and not reading.told:  # "i loved halo 3 and used to play it all the time"
             return choose(self.shared["positive"], "positive", ctx, private)
+        if any(f.kind in ("favorite", "likes") for f in ctx.annotations.user_facts):
+            # "don't hate me but my favorite team is the patriots", "i am a brewers fan": their pick,
+            # met warmly, never "I can tell you've thought about this."
+            return choose(self.shared["their_pick"], "their_pick", ctx, private)
         if reading.told == "judgement":
             return choose(self.shared["mirror"], "mirror", ctx, private, evaluation=reading.evaluation)
         if reading.told == "opinion" or reading.sentiment == "negative":  # "the patriots are overrated": never "Oh, I like that."

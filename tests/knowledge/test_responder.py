@@ -366,3 +366,11 @@ def test_a_yeah_that_goes_on_with_a_point_is_taken_in_before_more_of_ours(knowle
     assert more.response.meta.get("kind") == "more" and spoken_facts(more.text, facts_of(knowledge, "the-zorblat-quintet"))
     # Their point is nodded to first: our next fact does not open the reply.
     assert not more.text.startswith(("Here's another", "I also read", "Oh, and", "Something else", "And apparently")), more.text
+
+
+def test_their_favourite_named_in_a_longer_turn_is_met_as_their_pick(knowledge_bot) -> None:
+    from responders.topics.lines import shared_reactions
+
+    reply = converse(knowledge_bot, "dont hate me but my favorite band is the zorblat quintet")[0]
+    picks = tuple(line.text for line in shared_reactions()["their_pick"])
+    assert reply.response.responder == "knowledge" and reply.text.startswith(picks), reply.text  # not "I can tell you've thought about this"

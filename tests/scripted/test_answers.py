@@ -184,6 +184,7 @@ def test_a_sign_off_at_the_end_of_a_long_turn_ends_the_chat(chat):
     "i'm going to go for a walk though it was great to chat with you hope you have a great rest of the day",
     "thanks for chatting with me this evening",
     "i guess i have to become an engineer then lol anyway nice chat a lot of useful info about football",
+    "i trust the science of the soul anyway thanks for the heart to heart chat peace",
 ])
 def test_sign_offs_people_really_say_end_the_chat(chat, sign_off):
     result = named(chat).say(sign_off)
@@ -193,7 +194,8 @@ def test_sign_offs_people_really_say_end_the_chat(chat, sign_off):
 @pytest.mark.parametrize("not_a_sign_off", ["did you have a good day", "its fun talking about movies with my friends",
                                             "i try to take it easy on weekends and just read",
                                             "thanks for chatting about football it got me thinking",
-                                            "i love talking to you about music", "i hope you have a good day at work"])
+                                            "i love talking to you about music", "i hope you have a good day at work",
+                                            "we watched a peace talk on the news"])
 def test_chat_about_days_and_talking_is_not_a_sign_off(chat, not_a_sign_off):
     result = named(chat).say(not_a_sign_off)
     assert not result.ended and result.response.responder != "closing"

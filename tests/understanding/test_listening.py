@@ -211,6 +211,8 @@ def test_having_read_something_is_not_sharing_a_fact() -> None:
     ("i read that the movie cost a fortune to make", True),
     ("how about patriots rb green ellis he has never fumbled the ball once in his career", True),  # a record brought up
     ("how about the lakers are they any good", False),  # asked about
+    ("the iowa locker room for visiting teams is always painted pink do you know", True),  # a fact, then the check
+    ("do you know", False),
 ])
 def test_facts_asked_as_do_you_realize_are_shared_not_asked(said, shares) -> None:
     from chirpy.understanding import understanding
@@ -291,3 +293,13 @@ def test_like_meaning_such_as_is_no_liking() -> None:
     assert reader.sentiment("something like that would just make me mad and geek my team up you") != "positive"
     assert reader.sentiment("they look like ants from up there") is None
     assert reader.sentiment("i really like the bears") == "positive"
+
+
+def test_no_interest_in_a_thing_is_a_dislike() -> None:
+    from chirpy.understanding import understanding
+
+    reader = understanding()
+    # "i somehow do not find any interest in mystery fiction": never "That's pretty cool."
+    assert reader.sentiment("i somehow do not find any interest in mystery fiction because of its themes") == "negative"
+    assert reader.sentiment("im not really interested in golf") == "negative"
+    assert reader.sentiment("i have a real interest in old maps") != "negative"
