@@ -432,7 +432,9 @@ class TopicResponder(Responder):
             # "not really", "nah i don't": a no, however it goes on; never an upbeat "Oh, nice."
             return self._react(ctx, thread, "no", private), None, n_words > 3, "no"
         elif n_words > self.long_answer_words:
-            slot = TOLD_SLOTS.get(ann.reading.told or "", "long")
+            # "i do love the new superbowl commercials those are fun": what they enjoy, met warmly, not "I hear you."
+            slot = TOLD_SLOTS.get(ann.reading.told or "") or ("positive" if mood == "positive" or (
+                not entity and ann.reading.entity_mood == "positive") else "long")
         elif entity and ann.reading.told == "fact" and not (answering and n_words <= 6):
             # A fact they tell, not an answer to our question: news to us, about the thing only when
             # it is the fact's subject ("over 300 registered superheroes in the united states" is not).

@@ -496,3 +496,14 @@ def test_a_view_naming_our_topic_is_taken_in_not_greeted_as_a_topic(new_chat) ->
 def test_cheerleaders_are_sports_words_so_a_restaurant_rule_for_them_is_no_food_talk(scripted_bot) -> None:
     said = "new orleans cheerleaders on the other hand are not allowed to eat in the same restaurant as the players i wonder why that rule is"
     assert responder_alone(scripted_bot, "food", said, "prompt") is None
+
+
+def test_a_long_turn_about_what_they_enjoy_is_met_warmly_not_with_a_nod(new_chat) -> None:
+    from responders.topics.lines import shared_reactions
+
+    chat = new_chat("enjoy-long")
+    chat.say("i'm sam")
+    chat.say("let's talk about science")
+    reply = chat.say("thats true the rest is commercials although i do love the new superbowl commercials those are fun")
+    warm = {line.text for line in shared_reactions()["positive"]}
+    assert any(line in reply.text for line in warm), reply.text  # not "I hear you."
