@@ -418,6 +418,9 @@ def test_a_clause_is_said_back_as_that_never_garbled(scripted_bot, said, never):
     ("what's your fave movie", "favorite", "don't have one"),
     ("are you a big football fan", None, "big football"),
     ("wow thats great i prefer baseball though what do you like about football", "what_you_like", "mystery"),
+    ("i will watch it for sure with friends and family what team are you rooting for", "favorite", "wish i knew"),
+    ("thats cool what position would you play quarterback", "favorite", "mystery"),
+    ("i bet what kind of dog do you have", "do_you_have", "mystery"),
 ])
 def test_how_people_really_ask_about_our_tastes(scripted_bot, said, kind, never):
     reply = answers_to(scripted_bot, said, "I read that the team was founded a long time ago.")
