@@ -302,7 +302,8 @@ class Understanding:
         """Is the thing only where what they tell happens ("... superheroes in the united states", "a
         store in alabama"), not its subject ("canada is the only country with two national sports")?"""
         place = re.escape(normalise(thing).removeprefix("the "))
-        return bool(re.search(rf"\b(?:in|at|across|around|throughout) (?:the )?{place}\b", normalise(text)))
+        listed = r"(?:[a-z' ]{1,40}? (?:and|or) )?"  # "in europe and south america and japan"
+        return bool(re.search(rf"\b(?:in|at|across|around|throughout) {listed}(?:the )?{place}\b", normalise(text)))
 
     def is_generic(self, thing: str) -> bool:
         """'a movie', 'some books': an indefinite phrase names a kind of thing, never a title."""

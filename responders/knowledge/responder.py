@@ -409,9 +409,10 @@ class KnowledgeResponder(Responder):
 
     @staticmethod
     def _only_the_setting(ann: Annotations, linked: LinkedEntity) -> bool:
-        """A place named only as where the fact they tell happens ("in the united states", "a store in
-        alabama"), not as its subject ("canada is the only country with two national sports")."""
-        return linked.topic == "travel" and ann.reading.states_fact and understanding().is_setting(ann.text, linked.span)
+        """A place named only as where what they tell happens ("in the united states", "a store in
+        alabama", "not uncommon especially in europe and japan"), not as its subject ("canada is the
+        only country with two national sports")."""
+        return linked.topic == "travel" and understanding().is_setting(ann.text, linked.span)
 
     def _said_of(self, entity: StoredEntity, user_text: str) -> set[str]:
         """What they said of the entity, beyond its name (content stems): a fact sharing one touches their point."""

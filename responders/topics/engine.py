@@ -615,11 +615,13 @@ class TopicResponder(Responder):
         mood = ctx.annotations.reading.entity_mood
         if entity and mood:
             return choose(self.shared[f"entity_{mood}"], f"entity_{mood}", ctx, private, **fields)
+        told = ctx.annotations.reading.told
+        if ctx.annotations.reading.words > self.answer_words:
+            # "i think rene lacoste made them popular in tennis", "the average engineer earns more than an
+            # nfl player", "not uncommon especially in europe and japan": their point taken in, never
+            # "Sports, nice." or "Ah, Europe. Nice." as if they had only named it.
+            slot = TOLD_SLOTS.get(told or "") or "long"
+            return choose(self.shared[slot], slot, ctx, private, evaluation=ctx.annotations.reading.evaluation or "")
         if entity and named and fresh(self.shared["entity"], ctx, **fields):
             return choose(self.shared["entity"], "entity", ctx, private, **fields)  # "lebron james": "Ooh, LeBron James."
-        told = ctx.annotations.reading.told
-        if told in ("opinion", "judgement") and ctx.annotations.reading.words > self.answer_words:
-            # "i think rene lacoste made them popular in tennis": their view taken in, never "Sports, nice."
-            slot = TOLD_SLOTS[told]
-            return choose(self.shared[slot], slot, ctx, private, evaluation=ctx.annotations.reading.evaluation or "")
         return self._say(ctx, "mention", private)

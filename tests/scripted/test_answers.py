@@ -185,6 +185,7 @@ def test_a_sign_off_at_the_end_of_a_long_turn_ends_the_chat(chat):
     "thanks for chatting with me this evening",
     "i guess i have to become an engineer then lol anyway nice chat a lot of useful info about football",
     "i trust the science of the soul anyway thanks for the heart to heart chat peace",
+    "likewise take care",
 ])
 def test_sign_offs_people_really_say_end_the_chat(chat, sign_off):
     result = named(chat).say(sign_off)

@@ -467,6 +467,9 @@ def test_a_place_that_is_only_where_their_fact_happens_gets_no_fact_and_is_no_an
     chat.say("i'm sam")  # a topic opens with a question of its own
     reply = chat.say(said)
     assert "united states" not in reply.text.lower(), reply.text  # not "The United States, cool."
+    listed = responder_alone(scripted_bot, "knowledge",
+                             "that is true smoking it is not that uncommon especially in europe and south america and japan and china")
+    assert listed is None or "islands" not in listed.text, listed.text  # Japan is one of the places, not the subject
     subject = responder_alone(scripted_bot, "knowledge", "canada is the only country in the world with two national sports")
     assert subject is not None and "Canada" in subject.text  # the place is what the fact is about
 
@@ -485,10 +488,14 @@ def test_what_they_say_of_themselves_is_never_met_as_news(scripted_bot) -> None:
     assert not any(news in reply for reply in replies for news in ("never knew", "news to me", "didn't know")), replies
 
 
-def test_a_view_naming_our_topic_is_taken_in_not_greeted_as_a_topic(new_chat) -> None:
-    chat = new_chat("view-opens-topic")
+@pytest.mark.parametrize("said", [
+    "i think rene lacoste made them popular in tennis",
+    "they really invest in these players but you are correct the average earnings of an engineer over his life is more than an nfl player",
+])
+def test_a_view_naming_our_topic_is_taken_in_not_greeted_as_a_topic(new_chat, said) -> None:
+    chat = new_chat(f"view-opens-topic-{len(said)}")
     chat.say("i'm sam")
-    reply = chat.say("i think rene lacoste made them popular in tennis")
+    reply = chat.say(said)
     mention = {line.text for line in load_script("sports.toml").lines["mention"]}
     assert not any(line in reply.text for line in mention), reply.text  # never "Sports, nice."
 
