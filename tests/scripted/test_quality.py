@@ -97,6 +97,7 @@ def test_a_question_the_user_already_answered_is_not_asked(chat) -> None:
 @pytest.mark.parametrize("said", [
     "i have to go to work tomorrow so i should sleep", "i need to go to bed", "its getting late",
     "i should probably go", "okay im going to bed now",
+    "no not into football maybe next year though i think i'm going to head out now i'm actually going to go to the book store",
 ])
 def test_winding_down_gets_an_offer_to_wrap_up_and_yes_ends_the_chat(chat, said: str) -> None:
     chat.say("i'm dana")

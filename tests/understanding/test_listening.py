@@ -293,6 +293,9 @@ def test_like_meaning_such_as_is_no_liking() -> None:
     assert reader.sentiment("something like that would just make me mad and geek my team up you") != "positive"
     assert reader.sentiment("they look like ants from up there") is None
     assert reader.sentiment("i really like the bears") == "positive"
+    # "than i do like dressing up": "like" as "such as" after "i do"; "i do love ..." is a liking
+    assert reader.entity_mood("celebrities do nicer things than i do like dressing up to visit sick kids") is None
+    assert reader.entity_mood("i do love the new superbowl commercials") == "positive"
 
 
 def test_no_interest_in_a_thing_is_a_dislike() -> None:
