@@ -140,7 +140,7 @@ class Understanding:
         negative = "|".join(re.escape(w) for w in sorted(data["feelings_negative"], key=len, reverse=True))
         positive = "|".join(re.escape(w) for w in sorted(data["feelings_positive"], key=len, reverse=True))
         frame = r"\b(?:i'?m|i am|im|i feel|i'?ve been|i have been|feeling)\s+(?:(?:" + between + r")\s+)*"
-        return re.compile(frame + r"(?:(?P<negative>" + negative + r")|(?P<positive>" + positive + r"))(?:\s+(?:today|tonight|now|right now|lately|at the moment))?(?:$|\s+(?:so|and|but|because|cause|today|tonight|i|lol|haha)\b)")
+        return re.compile(frame + r"(?:(?P<negative>" + negative + r")|(?P<positive>" + positive + r"))(?:\s+(?:today|tonight|now|right now|lately|at the moment))?(?:$|\s+(?:so|and|but|because|cause|today|tonight|i|lol|haha|about)\b)")
 
     # -- what the user named ---------------------------------------------------------------------
     def things(self, ann: "Annotations", prefer: Callable[[str], bool] | None = None) -> list[str]:

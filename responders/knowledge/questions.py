@@ -50,6 +50,7 @@ class QuestionReader:
         self.not_factual = _compile(data["not_factual"], f"{where} [questions] not_factual")
         self.shares_fact = _compile(data["shares_fact"], f"{where} [questions] shares_fact")
         self.pronouns = tuple(sorted(data["pronouns"], key=len, reverse=True))
+        self.question_only_words = frozenset(data["question_only_words"])
 
     def read(self, text: str) -> FactualQuestion | None:
         lowered = normalise(text)

@@ -466,7 +466,7 @@ class KnowledgeResponder(Responder):
     def _find_answer(self, ctx: TurnContext, private: dict[str, Any], question: FactualQuestion,
                      entities: list[tuple[StoredEntity, LinkedEntity | None]]) -> tuple[StoredEntity, str] | None:
         named = {stem(w) for _, linked in entities if linked for w in normalise(linked.span).split()}
-        stems = content_stems(question.subject, self.function_words) - named
+        stems = content_stems(question.subject, self.function_words | self.questions.question_only_words) - named
         said = set(private["said"])
         linked = [entity for entity, _ in entities]
         # The entities it names first; then a full-text search ("what is the capital of france" is

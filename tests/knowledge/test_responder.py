@@ -374,3 +374,9 @@ def test_their_favourite_named_in_a_longer_turn_is_met_as_their_pick(knowledge_b
     reply = converse(knowledge_bot, "dont hate me but my favorite band is the zorblat quintet")[0]
     picks = tuple(line.text for line in shared_reactions()["their_pick"])
     assert reply.response.responder == "knowledge" and reply.text.startswith(picks), reply.text  # not "I can tell you've thought about this"
+
+
+def test_a_word_only_questions_use_does_not_block_the_answer(knowledge_bot) -> None:
+    # "total" is how people ask, not a word the stored sentence ("It has twelve teams.") must share.
+    asked = converse(knowledge_bot, "thanks how many teams total are in the grand snail league")[0]
+    assert asked.response.responder == "knowledge" and "twelve" in asked.text, asked.text

@@ -435,6 +435,7 @@ def test_how_people_really_ask_about_our_tastes(scripted_bot, said, kind, never)
     ("it's even made from wood how expensive do you think they are", "amount_guess"),
     ("i often wonder if we are alone in the universe or if other life is out there", "wonder"),
     ("super cool do you ride horses at all", "do_you_do"),  # a bot has no body: honest, not "I don't know"
+    ("right i don't want your brain on a stick do you smoke", "habit"),  # never "I wish I could smoke"
 ])
 def test_a_question_asking_our_view_or_guess_gets_one_not_i_dont_know(scripted_bot, said, kind):
     reply = answers_to(scripted_bot, said, "I read that the team was founded a long time ago.")

@@ -22,6 +22,7 @@ def _private(chat, responder: str) -> dict:
     ("not really i'm pretty tired today", "tired"),
     ("im kind of stressed out", "stressed out"),
     ("honestly i feel so sad today", "sad"),
+    ("i know i'm still upset about that one they are blaming the toy shop closing", "upset"),  # never "That's so interesting to me."
 ])
 def test_the_bot_acknowledges_how_the_user_feels(chat, said: str, feeling: str) -> None:
     chat.say("i'm dana")
