@@ -81,6 +81,8 @@ class EntityLinker:
         data = load_content(content, CONTENT.parent)
         self.function_words = frozenset(data["function_words"])
         self.cues = {topic: frozenset(words) for topic, words in data.get("cues", {}).items()}
+        self.everyday_before = frozenset(data["everyday_before"])
+        self.everyday_after = frozenset(data["everyday_after"])
         try:
             self.weights = LinkWeights(**{**data["weights"], **(weights or {})})
         except (KeyError, TypeError) as exc:
@@ -171,6 +173,8 @@ class EntityLinker:
         capitalised = all(word.capitalised for word in words[start:end])
         if capitalised:
             score += w.capitalised
+        if hit.common and not hit.generic and not capitalised and self._as_the_everyday_word(words, start, end):
+            return 0.0  # "the crews are friends with each other": the word, even in talk about shows
         if hit.common and not hit.generic and not cued and not capitalised:
             score += w.everyday  # "what's up", "my friends": not the film, not the show
         elif self._surname_alone(hit, words, start, end) and not capitalised and self._after_a_determiner(words, start):
@@ -183,6 +187,11 @@ class EntityLinker:
         alias; not a first word ("apple" for Apple Inc. is the company's own short name)."""
         title_words = hit.title.lower().split()
         return end - start == 1 and len(title_words) > 1 and words[start].key == title_words[-1].strip(".,")
+
+    def _as_the_everyday_word(self, words: list[_Word], start: int, end: int) -> bool:
+        before = words[start - 1].key if start > 0 else ""
+        after = words[end].key if end < len(words) else ""
+        return before in self.everyday_before or after in self.everyday_after
 
     @staticmethod
     def _after_a_determiner(words: list[_Word], start: int) -> bool:

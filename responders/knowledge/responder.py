@@ -201,8 +201,8 @@ class KnowledgeResponder(Responder):
         about it ("i love bees", "did you know bees ...") — not "i have to walk my dog"."""
         if not entity.generic:
             return True
-        if self._in_front_of_a_noun_only(ann, linked):
-            return False  # "the tea party movement" is not about tea
+        if self._in_front_of_a_noun_only(ann, linked) or self._after_another_noun(ann, linked):
+            return False  # "the tea party movement" is not about tea, nor "the national spelling bee" about bees
         if ann.reading.shares_fact:
             return True
         lowered, words = normalise(ann.text), re.escape(normalise(linked.span))
@@ -406,6 +406,15 @@ class KnowledgeResponder(Responder):
         what counts: the parse hangs "eiffel" on "tower" inside the name itself.)"""
         head = (normalise(linked.span).split() or [""])[-1]
         return not re.search(rf"\b{re.escape(head)}\b", about(ann))
+
+    @staticmethod
+    def _after_another_noun(ann: Annotations, linked: LinkedEntity) -> bool:
+        """"spelling bee": a noun in front of the everyday word (left out of ``about``, as modifiers
+        are) makes it another thing."""
+        span = re.escape(normalise(linked.span))
+        said = re.search(rf"(\S+) {span}\b", normalise(ann.text))
+        kept = re.search(rf"(\S+) {span}\b", about(ann))
+        return said is not None and (kept is None or kept.group(1) != said.group(1))
 
     @staticmethod
     def _only_the_setting(ann: Annotations, linked: LinkedEntity) -> bool:

@@ -44,6 +44,8 @@ def test_an_everyday_word_is_not_a_title_without_a_cue(knowledge) -> None:
     assert ids(knowledge, "i hang out with my friends a lot") == []
     assert ids(knowledge, "we watched friends last night")[:1] == ["friends"]
     assert ids(knowledge, "I love Friends so much")[:1] == ["friends"]  # typed with a capital, mid-sentence
+    # A cue ("shows") does not make the word a title where it is used as the word: "are friends with".
+    assert ids(knowledge, "i guess the crews from both shows are friends with each other") == []
 
 
 def test_longest_name_wins_and_nothing_is_linked_in_chit_chat(knowledge) -> None:

@@ -380,3 +380,15 @@ def test_a_word_only_questions_use_does_not_block_the_answer(knowledge_bot) -> N
     # "total" is how people ask, not a word the stored sentence ("It has twelve teams.") must share.
     asked = converse(knowledge_bot, "thanks how many teams total are in the grand snail league")[0]
     assert asked.response.responder == "knowledge" and "twelve" in asked.text, asked.text
+
+
+def test_an_everyday_thing_after_another_noun_is_another_thing(knowledge_bot, knowledge) -> None:
+    bee_facts = facts_of(knowledge, "honey-bee")
+    spelling = converse(knowledge_bot, "did you know there are fantasy drafts for the national spelling bee")[0]
+    assert not spelled_any(spelling.text, bee_facts), spelling.text  # a contest, not the insect
+    bees = converse(knowledge_bot, "did you know bees can recognise faces")[0]
+    assert spelled_any(bees.text, bee_facts), bees.text
+
+
+def spelled_any(text: str, facts: list[str]) -> bool:
+    return bool(spoken_facts(text, facts)) or any(word in text.lower() for word in ("waggle", "colonies", "queen"))
