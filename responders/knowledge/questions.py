@@ -51,6 +51,7 @@ class QuestionReader:
         self.shares_fact = _compile(data["shares_fact"], f"{where} [questions] shares_fact")
         self.pronouns = tuple(sorted(data["pronouns"], key=len, reverse=True))
         self.question_only_words = frozenset(data["question_only_words"])
+        self.thinking_aloud = _compile(data["thinking_aloud"], f"{where} [questions] thinking_aloud")
 
     def read(self, text: str) -> FactualQuestion | None:
         lowered = normalise(text)

@@ -159,6 +159,9 @@ class KnowledgeResponder(Responder):
                 question = inner
         if question is not None:
             return self._answer(ctx, private, question)
+        if not ann.reading.shares_fact and any(p.search(q) for p in self.questions.thinking_aloud
+                                               for q in ann.reading.question_sentences):
+            return None  # "i wonder how a woman would size up against him": thinking aloud, not a cue for our fact
         if ann.reading.asks_back or (self._not_for_a_fact(ann) and not self._wants_more(ann)):
             return None
         if ann.reading.news or ann.reading.feeling:

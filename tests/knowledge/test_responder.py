@@ -392,3 +392,11 @@ def test_an_everyday_thing_after_another_noun_is_another_thing(knowledge_bot, kn
 
 def spelled_any(text: str, facts: list[str]) -> bool:
     return bool(spoken_facts(text, facts)) or any(word in text.lower() for word in ("waggle", "colonies", "queen"))
+
+
+def test_thinking_aloud_gets_no_fact_but_a_factual_wonder_is_answered(knowledge_bot, knowledge) -> None:
+    league = facts_of(knowledge, "grand-snail-league")
+    aloud = converse(knowledge_bot, "i wonder how a young snail would size up against the champions in the grand snail league")[0]
+    assert not spoken_facts(aloud.text, league), aloud.text  # their musing, not our next fact
+    asked = converse(knowledge_bot, "i wonder who won the quorble cup in 2018")[0]
+    assert "Snailtown" in asked.text, asked.text
