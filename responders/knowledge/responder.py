@@ -414,6 +414,8 @@ class KnowledgeResponder(Responder):
     def _after_another_noun(ann: Annotations, linked: LinkedEntity) -> bool:
         """"spelling bee": a noun in front of the everyday word (left out of ``about``, as modifiers
         are) makes it another thing."""
+        if len(normalise(linked.span).split()) != 1:
+            return False  # "horror film": the modifier is part of what they named
         span = re.escape(normalise(linked.span))
         said = re.search(rf"(\S+) {span}\b", normalise(ann.text))
         kept = re.search(rf"(\S+) {span}\b", about(ann))
