@@ -118,6 +118,8 @@ class Understanding:
             r"\b(?:it'?s|it is|that'?s|thats|that is|this is|what'?s|whats|what is|how|sounds|seems)\s+"
             r"(?:(?:" + "|".join(data["evaluation_intensifiers"]) + r")\s+)?(" + "|".join(data["evaluations"]) + r")\b")
         self.evaluation_links = frozenset(data["evaluation_links"])
+        # "... scary that they have chips that can track you": the word judging the clause it opens.
+        self.evaluation_clause_re = re.compile(r"\b(" + "|".join(data["evaluations"]) + r") (?:that|how) (?!is\b|was\b|'?s\b)")
         self.feeling_re = self._feelings(data)
         self.negative_opener = re.compile(r"^(?:(?:um|uh|hmm|well|oh|honestly) )*(?:" + "|".join(data["negative_openers"]) + r")\b")
         self.title_opener = re.compile(r"^(?:" + "|".join(re.escape(p) for p in sorted(data["title_openers"], key=len, reverse=True)) + r")\s+")
@@ -228,7 +230,8 @@ class Understanding:
         lowered = normalise(text)
         found = self.evaluation_re.search(lowered)
         if not found:
-            return None
+            clause = self.evaluation_clause_re.search(lowered)
+            return clause.group(1) if clause else None
         # "that's cool i find ..." at the very start judges what *we* said; only a judgement of what
         # they go on to tell ("it's crazy how ...", or one later in the turn) is theirs to agree with.
         follows = lowered[found.end():].split()[:1]

@@ -188,6 +188,9 @@ def test_the_word_they_judge_with_is_read_and_a_denial_is_not() -> None:
     assert reader.evaluation("thats cool i find most people love them") is None  # judges our line, not theirs
     assert reader.evaluation("thats not crazy at all") is None
     assert reader.evaluation("whats crazy is there hasnt been a third party president since 1853") == "crazy"
+    # "scary that they ...": the word opens the clause it judges, with no "it's" before it
+    assert reader.evaluation("probably all the time scary that they have chips that can track your location") == "scary"
+    assert reader.evaluation("it was a scary movie that i saw") is None
     # "how weird in india ...": judges the fact that follows, told at length
     assert reader.evaluation("hmm how weird in india there was a polling booth in a forest for one single voter") == "weird"
     assert reader.evaluation("she is so sad today") is None  # how a person is, not a judgement of what they tell
@@ -306,3 +309,10 @@ def test_no_interest_in_a_thing_is_a_dislike() -> None:
     assert reader.sentiment("i somehow do not find any interest in mystery fiction because of its themes") == "negative"
     assert reader.sentiment("im not really interested in golf") == "negative"
     assert reader.sentiment("i have a real interest in old maps") != "negative"
+
+
+def test_not_believing_or_thinking_is_a_view() -> None:
+    from chirpy.understanding import understanding
+
+    # "i don't believe the theory that there is only one electron": their view, not a fact to learn from
+    assert understanding().is_opinion("even though i don't believe the theory that there is only one electron in the universe")
