@@ -83,7 +83,10 @@ def worker(job_path: str, out_path: str) -> None:
                 out["turns"].append({"conversation": n, "responder": result.response.responder, "text": result.text,
                                      "user_name": ann.user_name, "said": text, "previous": previous,
                                      "prompt_responder": result.prompt.responder if result.prompt else None,
-                                     "facts": [[f.kind, f.value, f.topic] for f in getattr(ann, "user_facts", [])]})
+                                     "facts": [[f.kind, f.value, f.topic] for f in getattr(ann, "user_facts", [])],
+                                     # A part that failed makes the figures those of a different bot.
+                                     "errors": [f"{r.responder}/{r.phase}: {r.error}" for r in result.runs if r.status == "error"]
+                                     + [f"annotator {k}: {v}" for k, v in ann.extra.get("annotator_errors", {}).items()]})
                 previous = result.text
                 if result.ended:
                     break
@@ -220,6 +223,11 @@ def main() -> int:
     fshare = len(fallback) / len(turns)
     print(f"fallback share: {len(fallback)}/{len(turns)} = {100 * fshare:.1f}%   target ≤ 12%: "
           f"{'met' if fshare <= 0.12 else 'MISSED'}")
+    failed = [t for t in turns if t.get("errors")]
+    if failed:
+        # Figures from a bot whose responders or annotators raised are not the bot's figures.
+        print(f"INVALID RUN: a responder or annotator failed in {len(failed)}/{len(turns)} turns, e.g. {failed[0]['errors'][0]}")
+        return 1
     return 0
 
 
