@@ -107,6 +107,7 @@ class KnowledgeResponder(Responder):
         "min_link_score": 0.9,  # weaker links (one word of a longer name, ...) need a named, uncommon entity
         "long_statement": 9,  # words from which a named thing counts as said in passing, within a point of their own
         "answer_words": 14,  # ... unless it answers our question in as many words ("mostly radiohead lately and ...")
+        "place_topics": ["travel"],  # topics whose things are places: named after "in", the setting of a point
     }
     requires = ("linked_entities",)
     uses = ("knowledge",)  # the store and its linker, opened by the bot from [knowledge]
@@ -134,6 +135,7 @@ class KnowledgeResponder(Responder):
         self.min_score = float(self.config["min_link_score"])
         self.long_statement = int(self.config["long_statement"])
         self.answer_words = int(self.config["answer_words"])
+        self.place_topics = frozenset(self.config["place_topics"])
         self.echo_overlap = float(tuning.get("echo_overlap", 0.4))
         self.function_words = self.knowledge.linker.function_words
 
@@ -421,12 +423,11 @@ class KnowledgeResponder(Responder):
         kept = re.search(rf"(\S+) {span}\b", about(ann))
         return said is not None and (kept is None or kept.group(1) != said.group(1))
 
-    @staticmethod
-    def _only_the_setting(ann: Annotations, linked: LinkedEntity) -> bool:
+    def _only_the_setting(self, ann: Annotations, linked: LinkedEntity) -> bool:
         """A place named only as where what they tell happens ("in the united states", "a store in
         alabama", "not uncommon especially in europe and japan"), not as its subject ("canada is the
         only country with two national sports")."""
-        return linked.topic == "travel" and understanding().is_setting(ann.text, linked.span)
+        return linked.topic in self.place_topics and understanding().is_setting(ann.text, linked.span)
 
     def _said_of(self, entity: StoredEntity, user_text: str) -> set[str]:
         """What they said of the entity, beyond its name (content stems): a fact sharing one touches their point."""

@@ -18,9 +18,8 @@ statement form), ``strikes`` (low-engagement answers in a row), and the phrasing
 
 from __future__ import annotations
 
-import re
-
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -564,7 +563,6 @@ class TopicResponder(Responder):
 
     def salient(self, lowered: str, strict: bool = False) -> bool:
         return self.entry.salient(lowered, strict)
-
 
     def _our_name(self, ctx: TurnContext) -> str | None:
         """The first thing the user named that is of our topic: the linker's title ("LeBron James"),
