@@ -191,8 +191,10 @@ def main() -> None:
         print(f"\n== GPT-2-{size}-sized ({sum(p.numel() for p in base.parameters()) / 1e6:.0f}M params) ==")
         greedy = {p: SharedCacheGenerator(g.loaded, GenerationSettings(max_new_tokens=args.new_tokens, do_sample=False,
                                                                          stop_at_newline=False)) for p, g in gens.items()}
+        if "fp32" not in greedy:
+            print("  (precision check skipped: it compares against fp32, which --precisions leaves out)")
         for prec in precisions:
-            if prec != "fp32":
+            if prec != "fp32" and "fp32" in greedy:
                 agree = greedy_agreement(greedy[prec], greedy["fp32"], prefix, args.new_tokens)
                 print(f"  {prec}: greedy tokens identical to fp32 for {agree}/{args.new_tokens}; "
                       f"mean KL(fp32||{prec}) of next-token distributions {kl_vs_fp32(models[prec], base, prefix):.2e} nats")
