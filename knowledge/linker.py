@@ -64,6 +64,7 @@ class _Word:
     raw: str
     key: str  # folded name form
     capitalised: bool  # capitalised where a lowercase word could stand (typed text, mid-sentence)
+    run: int | None = None  # which run of capitalised words (one name, typed text) it is in, if any
 
 
 @dataclass
@@ -83,6 +84,10 @@ class EntityLinker:
         self.cues = {topic: frozenset(words) for topic, words in data.get("cues", {}).items()}
         self.everyday_before = frozenset(data["everyday_before"])
         self.everyday_after = frozenset(data["everyday_after"])
+        self.honorifics = frozenset(data["honorifics"])
+        self.sentence_openers = frozenset(data["sentence_openers"])
+        self.opener_suffixes = tuple(data["opener_suffixes"])
+        self.after_a_name = frozenset(data["after_a_name"])
         try:
             self.weights = LinkWeights(**{**data["weights"], **(weights or {})})
         except (KeyError, TypeError) as exc:
@@ -123,14 +128,39 @@ class EntityLinker:
     # -- steps -----------------------------------------------------------------------------------
     def _words(self, text: str) -> list[_Word]:
         typed = any(ch.isupper() for ch in text)  # ASR text is all lowercase: capitals mean nothing there
-        words = []
+        words: list[_Word] = []
+        run = 0
+        continues = False  # the word before is in a run that this word may continue
+        previous_end = 0
         for found in _RAW_WORD.finditer(text):
             raw = found.group(0)
             before = text[: found.start()].rstrip()
             sentence_start = not before or before[-1] in ".!?"
             capitalised = typed and raw[:1].isupper() and not sentence_start and raw.lower() != "i"
-            words.extend(_Word(raw, key, capitalised) for key in tokens(raw))
+            keys = tokens(raw)
+            clause_start = sentence_start or before[-1] in ",;:"
+            in_run = raw[:1].isupper() and self._may_be_in_a_name(raw, keys, clause_start)
+            # Only a space joins two words into one name: "Paris, London" and "Cowboys-Redskins" are two.
+            if in_run and not (continues and text[previous_end: found.start()].isspace()):
+                run += 1
+            words.extend(_Word(raw, key, capitalised, run if in_run else None) for key in keys)
+            # A possessive ends a name: "Disney's Lion King" is two.
+            continues = in_run and not raw.lower().endswith(("'s", "’s"))
+            previous_end = found.end()
         return words
+
+    def _may_be_in_a_name(self, raw: str, keys: list[str], clause_start: bool) -> bool:
+        """Can this capitalised word be part of a longer name? Not "I", "I've", nor a function word ("In",
+        "The", "Or": a capitalised "The" starts a title, it does not make "The Beatles" a longer name
+        than "Beatles"); not an acronym, a whole name of its own ("the Patriots RB", "the NFL Draft"),
+        which also leaves text typed all in capitals without runs; at the start of a sentence or
+        clause, not a word that opens one ("Yeah", "Honestly")."""
+        if not keys or (len(raw) > 1 and raw.isupper()):
+            return False
+        if any(key in self.function_words or key == "i" or key.startswith("i'") for key in keys):
+            return False
+        return not clause_start or not any(key in self.sentence_openers or key.endswith(self.opener_suffixes)
+                                           for key in keys)
 
     def _grams(self, words: list[_Word]) -> dict[str, list[tuple[int, int, bool]]]:
         """name key -> [(start, end, via a singular form)]."""
@@ -153,6 +183,8 @@ class EntityLinker:
 
     def _score(self, hit: NameHit, words: list[_Word], start: int, end: int, plural: bool, present: set[str],
                context: ConversationContext) -> float:
+        if self._part_of_a_longer_name(hit, words, start, end):
+            return 0.0  # "North America", "Captain America", "the Infinity Stones": not the US, not the band
         w = self.weights
         score = self._kind_weight.get(hit.kind, w.partial) + w.extra_word * min(end - start - 1, 3)
         score += w.plural if plural else 0.0
@@ -180,6 +212,31 @@ class EntityLinker:
         elif self._surname_alone(hit, words, start, end) and not capitalised and self._after_a_determiner(words, start):
             return 0.0  # "a lightning bolt": a thing, whatever the topic; a surname alone never takes "a"
         return score
+
+    def _part_of_a_longer_name(self, hit: NameHit, words: list[_Word], start: int, end: int) -> bool:
+        """Do the words span only part of a run of capitalised words (typed text), so the user named
+        something longer? Titles before a person's name do not count: "President Obama" is Obama."""
+        run = words[start].run
+        after = end
+        while after < len(words) and words[after].run is not None and words[after].run == words[end - 1].run:
+            after += 1
+        if after > end and not all(word.key in self.after_a_name for word in words[end:after]):
+            return True  # the name goes on after it: the "New York Post" is not New York
+        if run is None or start == 0 or words[start - 1].run != run:
+            return False
+        first = start
+        while first > 0 and words[first - 1].run == run:
+            first -= 1
+        return not (all(word.key in self.honorifics for word in words[first:start])
+                    and self._ends_a_persons_name(hit, words, start, end))
+
+    @staticmethod
+    def _ends_a_persons_name(hit: NameHit, words: list[_Word], start: int, end: int) -> bool:
+        """Are the words the end of a name of two or more words ("Obama", "Barack Obama" for Barack
+        Obama), as a title goes before a person's name, not the alias "America" of "United States"?"""
+        title_words = tokens(hit.title.split(" (")[0])  # "Mercury (band)": its name is "Mercury"
+        said = [word.key for word in words[start:end]]
+        return len(title_words) > 1 and title_words[-len(said):] == said
 
     @staticmethod
     def _surname_alone(hit: NameHit, words: list[_Word], start: int, end: int) -> bool:
