@@ -1,9 +1,9 @@
 """Entity linking on what users actually type or say: any case, aliases, plurals, one word of a
-longer name, and ambiguity settled by popularity and by the conversation so far."""
+longer name, ambiguity settled by popularity and by the conversation so far, and in typed text a
+run of capitalised words taken as one name."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -12,6 +12,8 @@ from knowledge.builder import build_store
 from knowledge.linker import ConversationContext
 from knowledge.service import open_knowledge
 from knowledge.sources import input_files, read_sources
+
+from .conftest import write_jsonl
 
 
 def ids(knowledge, text: str, context: ConversationContext | None = None) -> list[str]:
@@ -85,9 +87,7 @@ TYPED_ENTITIES = [
 @pytest.fixture(scope="module")
 def typed(tmp_path_factory: pytest.TempPathFactory) -> Any:
     root = tmp_path_factory.mktemp("typed")
-    source = root / "typed.jsonl"
-    source.write_text("".join(json.dumps(item) + "\n" for item in TYPED_ENTITIES), encoding="utf-8")
-    build_store(read_sources(input_files(source)), root / "store")
+    build_store(read_sources(input_files(write_jsonl(root / "typed.jsonl", TYPED_ENTITIES))), root / "store")
     return open_knowledge({"path": str(root / "store")})
 
 
