@@ -5,8 +5,9 @@ looked up as a name key in one indexed query; each (words, entity) match is scor
 matched (title, alias, one word of a longer name), its length, the entity's popularity and the
 conversation so far (entities and topics already discussed); overlapping matches keep the best
 longest one. In typed text a run of capitalised words is one name, so a match inside a longer run
-("America" in "North America") is another thing and is not linked. One query and a few dictionary operations: well under a millisecond of Python on
-top of SQLite's index lookups, even on a million entities.
+("America" in "North America") is another thing and is not linked. One query and a few dictionary
+operations: well under a millisecond of Python on top of SQLite's index lookups, even on a million
+entities.
 """
 
 from __future__ import annotations
