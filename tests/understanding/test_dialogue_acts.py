@@ -227,6 +227,22 @@ def test_a_question_run_onto_the_end_of_a_remark_is_split_off_and_read(text, que
     assert last.text == question and set(last.acts) & v.QUESTION_ACTS
 
 
+@pytest.mark.parametrize("text", [
+    "the university of iowa painted their visitors locker room completely pink no idea why",
+    "my dad hates the jets no idea what happened there",
+])
+def test_what_they_do_not_know_is_said_not_asked(text):
+    # "no idea why": the boundary model splits off "why", read alone as a question; it is what they
+    # do not know, one statement (the bot answered it "Hmm, I don't know the answer to that one").
+    found = acts(text)
+    assert not set(found) & v.QUESTION_ACTS, found
+
+
+@pytest.mark.parametrize("text", ["i have no idea why is that", "whoa who was playing in that game"])
+def test_a_question_after_not_knowing_or_a_whoa_is_still_asked(text):
+    assert set(acts(text)) & v.QUESTION_ACTS
+
+
 def test_no_pattern_in_the_word_lists_ends_in_a_doubled_backslash():
     # In a TOML literal string '\b' is already a regex word boundary; '\\b' asks for a backslash
     # and a "b", which speech text never has, so the pattern silently never matches.

@@ -86,6 +86,8 @@ class DialogueActClassifier:
         for start, end in zip(edges, edges[1:]):
             if spans and words[start] in self.rules.aux_words and self._waits_for_verb(words[spans[-1][0]: spans[-1][1]]):
                 spans[-1] = (spans[-1][0], end)  # "cool | which team | do you root for": one question
+            elif spans and self._says_what_is_not_known(words[spans[-1][0]: spans[-1][1]], words[start:end]):
+                spans[-1] = (spans[-1][0], end)  # "... painted it pink no idea | why": one statement
             else:
                 spans.append((start, end))
         return spans
@@ -97,6 +99,13 @@ class DialogueActClassifier:
         read whole, as the question about the listener it is, instead of as two."""
         body = self.rules.strip(words, answers=True)
         return bool(body) and body[0] in _BARE_WH and len(body) <= 4 and not set(body) & self.rules.aux_words
+
+    def _says_what_is_not_known(self, before: list[str], clause: list[str]) -> bool:
+        """Is ``clause`` what ``before`` says they do not know ("no idea | why", "not sure | how they
+        did it")? A wh-word, then no auxiliary in second place: "why is that" asks a question of its own."""
+        if not clause or clause[0] not in _BARE_WH or (len(clause) > 1 and clause[1] in self.rules.aux_words):
+            return False
+        return any(tuple(before[-len(end):]) == end for end in self.rules.not_knowing_ends)
 
     def question_probability(self, words: list[str], *, last: bool) -> float:
         body = self.rules.strip(words, answers=True)

@@ -57,6 +57,7 @@ class ActRules:
     answer_openers: Phrases
     wh_words: frozenset[str]
     aux_words: frozenset[str]
+    not_knowing_ends: frozenset[Phrase]
     listener: tuple[re.Pattern[str], ...]
     hand_back: tuple[re.Pattern[str], ...]
     typed_without_mark: tuple[re.Pattern[str], ...]
@@ -78,6 +79,7 @@ class ActRules:
             answer_openers=Phrases(data["answer_openers"]),
             wh_words=frozenset(questions["wh_words"]),
             aux_words=frozenset(questions["aux_words"]),
+            not_knowing_ends=frozenset(tuple(plain(w) for w in item.split()) for item in questions["not_knowing_ends"]),
             listener=_compile(questions["listener"]),
             hand_back=_compile(questions["hand_back"]),
             typed_without_mark=_compile(questions["typed_without_mark"]),
