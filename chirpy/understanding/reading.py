@@ -118,6 +118,7 @@ class Understanding:
             r"\b(?:it'?s|it is|that'?s|thats|that is|this is|what'?s|whats|what is|how|sounds|seems)\s+"
             r"(?:(?:" + "|".join(data["evaluation_intensifiers"]) + r")\s+)?(" + "|".join(data["evaluations"]) + r")\b")
         self.evaluation_links = frozenset(data["evaluation_links"])
+        self.evaluation_words = frozenset(e for e in data["evaluations"] if " " not in e)
         # "... scary that they have chips that can track you": the word judging the clause it opens.
         self.evaluation_clause_re = re.compile(r"\b(" + "|".join(data["evaluations"]) + r") (?:that|how) (?!is\b|was\b|'?s\b)")
         self.feeling_re = self._feelings(data)
@@ -150,6 +151,8 @@ class Understanding:
         'your ...'); with ``prefer``, the phrases it accepts (e.g. ones a topic knows) come first."""
         found: list[str] = []
         phrases = list(ann.noun_phrases)
+        # The stored spelling of a linked name said in lowercase ("nasa" -> "NASA", not "Nasa").
+        spelled = {link.title.lower(): link.title for link in ann.linked_entities}
         for entity in ann.entities:
             if entity.label in self.ignored_labels:
                 continue
@@ -165,6 +168,7 @@ class Understanding:
         cleaned: list[str] = []
         for phrase in found:
             thing = self.clean(phrase)
+            thing = spelled.get(thing.lower(), thing) if thing else thing
             if thing and thing.lower() not in {c.lower() for c in cleaned}:
                 cleaned.append(thing)
         return cleaned
@@ -174,6 +178,8 @@ class Understanding:
         words = [w.strip(".") for w in words if w.strip(".")]
         while words and words[0].lower() in self.leading_fillers:
             words = words[1:]
+        while len(words) > 1 and words[0].lower() in self.evaluation_words:
+            words = words[1:]  # "that is amazing nasa apparently ...": the parse's "amazing nasa" is NASA
         if words and words[-1].lower().endswith("'s") and len(words) > 1:
             words[-1] = words[-1][:-2]  # "the university of iowa's" -> "the university of iowa"
         lowered = [w.lower() for w in words]

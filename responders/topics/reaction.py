@@ -136,8 +136,11 @@ class ReactionResponder(Responder):
         if thing == ann.reading.title or ann.reading.words <= self.echo_words:
             return True
         lowered, named = normalise(ann.text), re.sub(r"^(?:the|a|an) ", "", thing.lower())
-        if self.reading.is_named(thing, ann) and named in " ".join(lowered.split()[:self.echo_words]):
-            return True  # a name they open with ("sam darnold is only 21 ..."), not "a store in alabama" later on
+        if (self.reading.is_named(thing, ann) and named in " ".join(lowered.split()[:self.echo_words])
+                and not self.reading.is_setting(ann.text, thing)):
+            # A name they open with ("sam darnold is only 21 ..."), not "a store in alabama" later on, nor
+            # the place where what they tell happens ("in america it's been over a century of ...").
+            return True
         return any(lowered[found.end():].startswith(named) for found in self.about_frame.finditer(lowered))
 
     @staticmethod
