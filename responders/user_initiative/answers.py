@@ -60,6 +60,7 @@ class AnswersResponder(Responder):
             self.openers = re.compile(rf"^(?:(?:{_phrases(data['thing_openers']).pattern})\s+)+")
             self.swaps: dict[str, str] = dict(data["pronoun_swaps"])
             self.stops = frozenset(data["thing_stops"])
+            self.shifts = re.compile(rf"(?:^|\s)(?:{_phrases(data['thing_shifts']).pattern})(?:\s|$)")
             self.pointing_back = frozenset(data["pointing_back"])
             self.dangling_openers = frozenset(data["dangling_openers"])
             self.dangling_ends = frozenset(data["dangling_ends"])
@@ -182,7 +183,7 @@ class AnswersResponder(Responder):
     # -- reading the question --------------------------------------------------------------------
     def thing(self, raw: str) -> str:
         """What the question is about, said back: fillers dropped, "my" turned to "your"."""
-        words = self.openers.sub("", normalise(raw)).split()
+        words = self.openers.sub("", self.shifts.split(normalise(raw), maxsplit=1)[0]).split()
         stop = next((i for i, w in enumerate(words) if i and (w in self.stops or self._points_back(words, i))), len(words))
         words = _WHEN.sub("", self.trailing.sub("", " ".join(words[:stop]))).split()
         words = [self.swaps.get(w, w) for w in words]

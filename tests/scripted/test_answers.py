@@ -227,6 +227,23 @@ def test_the_thing_asked_about_is_said_back_without_the_users_clause(chat):
     assert "neil gaiman" in result.response.text.lower() and "good too" not in result.response.text
 
 
+def test_the_thing_asked_about_ends_where_they_move_on(chat):
+    # "by the way" starts something new: never "I mostly get to know by the way through people like you".
+    result = named(chat).say("that is a long time did you ever play by the way apparently the rules were set in the 1800s")
+    assert result.response.responder == "answers", result.text
+    assert "by the way" not in result.text.lower() and "apparently" not in result.text.lower(), result.text
+
+
+@pytest.mark.parametrize("question", [
+    "i don't know much about the teams does your family have a connection to spain",
+    "do you have kids",
+])
+def test_asked_about_a_family_the_bot_says_it_has_none(chat, question):
+    result = named(chat).say(question)
+    assert result.response.responder == "bot_facts" and "family" in result.text.lower(), result.text
+    assert not DONT_KNOW.search(result.text)
+
+
 @pytest.mark.parametrize("question, garbled", [
     ("good morning do you like or watch football", "or watch"),
     ("yes it is have you heard of the saints rules for its cheerleaders", "rules for"),

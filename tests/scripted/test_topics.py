@@ -514,3 +514,30 @@ def test_a_long_turn_about_what_they_enjoy_is_met_warmly_not_with_a_nod(new_chat
     reply = chat.say("thats true the rest is commercials although i do love the new superbowl commercials those are fun")
     warm = {line.text for line in shared_reactions()["positive"]}
     assert any(line in reply.text for line in warm), reply.text  # not "I hear you."
+
+
+def test_a_fact_beside_their_point_is_not_recited(scripted_bot, new_chat) -> None:
+    # The NFL is named inside a point about tracking chips: "It has thirty-two teams" would talk past it.
+    said = "i guess a lot comes with being a football player the nfl actually uses tracking chips to record their movements on the field"
+    alone = responder_alone(scripted_bot, "knowledge", said)
+    assert alone is None, alone.text
+    chat = new_chat("beside-the-point")
+    chat.say("i'm sam")
+    chat.say("let's talk about sports")
+    reply = chat.say(said)
+    assert "thirty-two" not in reply.text and reply.response.responder != "fallback", reply.text
+    # A fact shared about the thing itself still invites one of ours.
+    offered = responder_alone(scripted_bot, "knowledge", "did you know the nfl once had a team that never scored a single touchdown")
+    assert offered is not None and "NFL" in offered.text, offered
+
+
+def test_a_place_where_their_fact_happens_is_not_said_back_as_their_subject(scripted_bot) -> None:
+    said = "in america it has been over a century of football the highest scoring game ever was in 1916 with a score of 222 0"
+    reply = responder_alone(scripted_bot, "reaction", said)
+    assert reply is not None and "america" not in reply.text.lower(), reply.text  # not "Oh, America, nice."
+
+
+def test_a_name_said_back_is_the_name_alone_spelled_as_stored(scripted_bot) -> None:
+    # The parse reads "amazing nasa" as one name; said back it was "I always want to learn more about Amazing Nasa."
+    reply = responder_alone(scripted_bot, "reaction", "wow that is amazing nasa apparently has a list of words that writers can use")
+    assert reply is not None and "amazing" not in reply.text.lower() and "Nasa" not in reply.text, reply.text
