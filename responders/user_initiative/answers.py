@@ -60,6 +60,7 @@ class AnswersResponder(Responder):
             self.openers = re.compile(rf"^(?:(?:{_phrases(data['thing_openers']).pattern})\s+)+")
             self.swaps: dict[str, str] = dict(data["pronoun_swaps"])
             self.stops = frozenset(data["thing_stops"])
+            self.fact_verbs = frozenset(data["fact_verbs"])
             self.shifts = re.compile(rf"(?:^|\s)(?:{_phrases(data['thing_shifts']).pattern})(?:\s|$)")
             self.pointing_back = frozenset(data["pointing_back"])
             self.dangling_openers = frozenset(data["dangling_openers"])
@@ -90,6 +91,8 @@ class AnswersResponder(Responder):
         sentences = ann.reading.question_sentences if ann.is_question else [normalise(s.text) for s in ann.segments][-1:]
         for sentence in sentences:
             found = match(self.intents, self.leading.sub("", sentence))
+            if found is not None and self._tells_a_fact(*found):
+                return None  # theirs to tell: the knowledge responder or the reaction takes it in
             if found is not None and (ann.is_question or found[0].meta.get("statement_ok")):
                 intent, matched = found
                 answer = self._answer(ctx, private, intent, matched)
@@ -104,6 +107,12 @@ class AnswersResponder(Responder):
     @staticmethod
     def _mentions_topic(ctx: TurnContext, sentence: str) -> bool:
         return any(topic.mentions(sentence) for topic in ctx.topics)
+
+    def _tells_a_fact(self, intent: Intent, matched: re.Match[str]) -> bool:
+        """"did you hear the iowa state locker room is pink": a fact told in the form of a question (a
+        verb after the thing), not a question about "the iowa state locker room"."""
+        words = (matched.groupdict().get("thing") or "").split()
+        return bool(intent.meta.get("fact_form")) and any(w in self.fact_verbs for w in words[1:])
 
     @staticmethod
     def _deferring(ctx: TurnContext, answer: Candidate, topic_may_answer: bool) -> Candidate:

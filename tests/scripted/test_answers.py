@@ -234,6 +234,14 @@ def test_the_thing_asked_about_ends_where_they_move_on(chat):
     assert "by the way" not in result.text.lower() and "apparently" not in result.text.lower(), result.text
 
 
+def test_did_you_hear_with_a_fact_after_it_is_their_fact_not_a_question(chat):
+    result = named(chat).say("yeah that is a unlikely story did you hear the iowa state visiting locker room is pink")
+    assert result.response.responder != "answers", result.text  # not "I haven't heard the iowa state ... myself"
+    assert "locker room" not in result.text.lower() and not DONT_KNOW.search(result.text), result.text
+    asked = chat.say("have you been to paris")
+    assert asked.response.responder == "answers" and "paris" in asked.text.lower(), asked.text
+
+
 @pytest.mark.parametrize("question", [
     "i don't know much about the teams does your family have a connection to spain",
     "do you have kids",
