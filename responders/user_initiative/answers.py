@@ -111,8 +111,14 @@ class AnswersResponder(Responder):
     def _tells_a_fact(self, intent: Intent, matched: re.Match[str]) -> bool:
         """"did you hear the iowa state locker room is pink": a fact told in the form of a question (a
         verb after the thing), not a question about "the iowa state locker room"."""
+        if not intent.meta.get("fact_form"):
+            return False
         words = (matched.groupdict().get("thing") or "").split()
-        return bool(intent.meta.get("fact_form")) and any(w in self.fact_verbs for w in words[1:])
+        # Where the thing ends: at a verb, it is a fact; at "that movie" ("did you ever see brave that
+        # movie was great") or another clause, still a question about the thing.
+        end = next((i for i, w in enumerate(words) if i and (w in self.stops or w in self.fact_verbs
+                                                              or self._points_back(words, i))), None)
+        return end is not None and words[end] in self.fact_verbs
 
     @staticmethod
     def _deferring(ctx: TurnContext, answer: Candidate, topic_may_answer: bool) -> Candidate:
