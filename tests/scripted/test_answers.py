@@ -242,6 +242,12 @@ def test_did_you_hear_with_a_fact_after_it_is_their_fact_not_a_question(chat):
     assert asked.response.responder == "answers" and "paris" in asked.text.lower(), asked.text
 
 
+def test_a_what_if_of_their_own_is_taken_up_not_answered_i_dont_know(chat):
+    result = named(chat).say("probably they can't meet the players maybe it's pretty rude like what if they are not done eating")
+    assert result.response.responder == "answers" and result.response.meta["kind"] == "what_if", result.text
+    assert not DONT_KNOW.search(result.text)
+
+
 @pytest.mark.parametrize("question", [
     "i don't know much about the teams does your family have a connection to spain",
     "do you have kids",
