@@ -231,15 +231,16 @@ class KnowledgeResponder(Responder):
         point = self._said_of(entity, ann.text)
         if passing and not point & content_stems(fact, self.function_words) and (
                 self._in_front_of_a_noun_only(ann, linked) or self._only_the_setting(ann, linked)
-                or (len(point) >= OWN_THING_STEMS and ann.reading.told and not ann.reading.shares_fact)):
+                or (len(point) >= OWN_THING_STEMS and not ann.reading.shares_fact)):
             # Named in passing in a point of their own: only in front of another noun ("saints
             # cheerleaders must leave when nfl players come in"), only where their fact happens ("over 300
             # registered superheroes in the united states"), or beside a point about something else ("the
             # nfl actually uses tracking chips to ..."). A fact that does not touch their point ("It has
             # thirty-two teams") would talk past it, and general facts lower user initiative (DESIGN.md,
-            # finding 3): others take their point in, and the user keeps the floor. A point is a fact or
-            # a view they tell; "did you know X ..." offers X itself to talk about, and "i've watched X
-            # every year since i was a kid" tells their time with X: a fact about X is what it invites.
+            # finding 3): others take their point in, and the user keeps the floor. "did you know X ..."
+            # offers X itself to talk about, and "i've watched X since i was a kid" has no point besides
+            # X: a fact about X is what those invite. (Exempting every first-person turn as well, tried on
+            # the tuning replay, brought back more recitals beside the point than facts that fit.)
             return None
         self._remember(private, entity, linked.span)
         slot = "share_more" if again else "share_passing" if passing else "share_first"

@@ -529,8 +529,8 @@ def test_a_fact_beside_their_point_is_not_recited(scripted_bot, new_chat) -> Non
     # A fact shared about the thing itself still invites one of ours.
     offered = responder_alone(scripted_bot, "knowledge", "did you know the nfl once had a team that never scored a single touchdown")
     assert offered is not None and "NFL" in offered.text, offered
-    # Their own time with the thing is no point beside it: a fact about it is welcome, and no "That's a good point".
-    told = responder_alone(scripted_bot, "knowledge", "i have watched the super bowl every year since i was a kid")
+    # Their time with the thing is no point beside it: a fact about it is welcome, and no "That's a good point".
+    told = responder_alone(scripted_bot, "knowledge", "i have watched the super bowl since i was a kid")
     assert told is not None and "Super Bowl" in told.text and "good point" not in told.text.lower(), told
 
 
