@@ -242,6 +242,18 @@ def test_did_you_hear_with_a_fact_after_it_is_their_fact_not_a_question(chat):
     assert asked.response.responder == "answers" and "paris" in asked.text.lower(), asked.text
 
 
+def test_who_are_you_rooting_for_asks_our_pick_not_our_name(chat):
+    result = named(chat).say("I am indifferent. I root for a good game and a good storyline. Who are you rooting for?")
+    assert result.response.responder == "answers" and "underdog" in result.text, result.text
+    assert "Chirpy" not in result.text and not result.text.startswith("Sure")
+
+
+def test_a_typed_greeting_is_no_thing_to_talk_about(new_chat):
+    result = new_chat("typed-greeting").say("Hi, how are youse doing tonight?")
+    assert result.response.responder == "bot_facts", result.text  # how the bot is, not "Oh, Hi how are youse, nice."
+    assert "youse" not in result.text.lower()
+
+
 def test_a_what_if_of_their_own_is_taken_up_not_answered_i_dont_know(chat):
     result = named(chat).say("probably they can't meet the players maybe it's pretty rude like what if they are not done eating")
     assert result.response.responder == "answers" and result.response.meta["kind"] == "what_if", result.text
@@ -293,7 +305,7 @@ def test_a_question_instead_of_a_name_is_answered_not_brushed_off(chat):
     ("i heard its faster than ours here in the us is that true", "agree", ("right", "so", "agree", "onto", "lean")),
     ("interesting how is that even possible", "surprise", ("wild", "guessed", "picture", "surprised")),
     ("definitely something to look into were you ever a fan of michael jordan", "do_you_like", ("michael jordan",)),
-    ("it was a big comeback at the end who were you rooting for this year", "rooting", ("underdog", "root")),
+    ("it was a big comeback at the end who were you rooting for this year", "rooting_who", ("underdog",)),
     ("how on earth did he do that i want to see the footage", "surprise", ("wild", "guessed", "picture", "surprised")),
 ])
 def test_personal_questions_get_a_real_answer(chat, question, kind, about):
