@@ -54,6 +54,7 @@ ANSWER_LEAD_WORDS = 4  # an answer names its thing within its first words
 # ours and no word pointing back at it (content: [back_references]), make it theirs.
 OWN_THING_STEMS = 4
 DIGITS = re.compile(r"\d")
+OFFER_LEAD_WORDS = 8  # "yeah did you know that the zorblat quintet": a shared fact's thing comes early
 _LEGAL_SUFFIX = re.compile(r",?\s+(?:Inc|Ltd|LLC|PLC|Corp|GmbH|AG)\.?$")
 
 
@@ -231,14 +232,15 @@ class KnowledgeResponder(Responder):
         point = self._said_of(entity, ann.text)
         if passing and not point & content_stems(fact, self.function_words) and (
                 self._in_front_of_a_noun_only(ann, linked) or self._only_the_setting(ann, linked)
-                or (len(point) >= OWN_THING_STEMS and not ann.reading.shares_fact)):
+                or (len(point) >= OWN_THING_STEMS and not self._offered(ann, linked))):
             # Named in passing in a point of their own: only in front of another noun ("saints
             # cheerleaders must leave when nfl players come in"), only where their fact happens ("over 300
             # registered superheroes in the united states"), or beside a point about something else ("the
             # nfl actually uses tracking chips to ..."). A fact that does not touch their point ("It has
             # thirty-two teams") would talk past it, and general facts lower user initiative (DESIGN.md,
             # finding 3): others take their point in, and the user keeps the floor. "did you know X ..."
-            # offers X itself to talk about, and "i've watched X since i was a kid" has no point besides
+            # offers X itself to talk about (not "did you know that in the 60s bowlers made more than nfl
+            # players"), and "i've watched X since i was a kid" has no point besides
             # X: a fact about X is what those invite. (Exempting every first-person turn as well, tried on
             # the tuning replay, brought back more recitals beside the point than facts that fit.)
             return None
@@ -434,6 +436,13 @@ class KnowledgeResponder(Responder):
         alabama", "not uncommon especially in europe and japan"), not as its subject ("canada is the
         only country with two national sports")."""
         return linked.topic in self.place_topics and understanding().is_setting(ann.text, linked.span)
+
+    @staticmethod
+    def _offered(ann: Annotations, linked: LinkedEntity) -> bool:
+        """A fact they share that leads with the thing ("did you know the zorblat quintet recorded ...",
+        "i read that the eiffel tower grows ..."): the thing itself is offered to talk about."""
+        lead = " ".join(normalise(ann.text).split()[:OFFER_LEAD_WORDS])
+        return ann.reading.shares_fact and re.search(rf"\b{re.escape(normalise(linked.span))}\b", lead) is not None
 
     def _said_of(self, entity: StoredEntity, user_text: str) -> set[str]:
         """What they said of the entity, beyond its name (content stems): a fact sharing one touches their point."""

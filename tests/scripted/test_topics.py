@@ -529,6 +529,8 @@ def test_a_fact_beside_their_point_is_not_recited(scripted_bot, new_chat) -> Non
     # A fact shared about the thing itself still invites one of ours.
     offered = responder_alone(scripted_bot, "knowledge", "did you know the nfl once had a team that never scored a single touchdown")
     assert offered is not None and "NFL" in offered.text, offered
+    later = responder_alone(scripted_bot, "knowledge", "did you know that back in the sixties the best bowlers earned more than anyone in the nfl")
+    assert later is None, later.text  # shared, but about bowlers' pay: the NFL comes up in passing
     # Their time with the thing is no point beside it: a fact about it is welcome, and no "That's a good point".
     told = responder_alone(scripted_bot, "knowledge", "i have watched the super bowl since i was a kid")
     assert told is not None and "Super Bowl" in told.text and "good point" not in told.text.lower(), told
@@ -544,3 +546,11 @@ def test_a_name_said_back_is_the_name_alone_spelled_as_stored(scripted_bot) -> N
     # The parse reads "amazing nasa" as one name; said back it was "I always want to learn more about Amazing Nasa."
     reply = responder_alone(scripted_bot, "reaction", "wow that is amazing nasa apparently has a list of words that writers can use")
     assert reply is not None and "amazing" not in reply.text.lower() and "Nasa" not in reply.text, reply.text
+
+
+def test_calling_a_rule_lame_is_never_met_as_cool(scripted_bot) -> None:
+    reply = responder_alone(scripted_bot, "reaction", "anything is possible with that team that is a lame rule sexist and unfair")
+    from responders.topics.lines import shared_reactions
+
+    negative = {line.text for line in shared_reactions()["negative"]}
+    assert reply is not None and reply.text in negative, reply.text  # not "Oh, interesting." nor "That's pretty cool."
