@@ -154,7 +154,7 @@ class Understanding:
         # The stored spelling of a linked name said in lowercase ("nasa" -> "NASA", not "Nasa").
         spelled = {link.title.lower(): link.title for link in ann.linked_entities}
         for entity in ann.entities:
-            if entity.label in self.ignored_labels:
+            if entity.label in self.ignored_labels or self._only_modifies(entity.text, ann):
                 continue
             # A noun phrase holding the entity is more complete ("taylor" -> "taylor swift").
             longer = next((p for p in phrases if entity.text.lower() in p.lower() and len(p) > len(entity.text)
@@ -172,6 +172,14 @@ class Understanding:
             if thing and thing.lower() not in {c.lower() for c in cleaned}:
                 cleaned.append(thing)
         return cleaned
+
+    @staticmethod
+    def _only_modifies(name: str, ann: "Annotations") -> bool:
+        """"uk" in "uk prime minister william gladstone": a name that only modifies another noun (the
+        parse blanks it in ``about_text``) is not what they talk about ("I had never heard that about Uk")."""
+        if not ann.about_text:
+            return False
+        return re.search(rf"\b{re.escape(normalise(name))}\b", ann.about_text) is None
 
     def clean(self, phrase: str) -> str | None:
         words = re.findall(r"[\w'&.-]+", phrase.replace("’", "'"))

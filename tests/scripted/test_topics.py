@@ -554,3 +554,14 @@ def test_calling_a_rule_lame_is_never_met_as_cool(scripted_bot) -> None:
 
     negative = {line.text for line in shared_reactions()["negative"]}
     assert reply is not None and reply.text in negative, reply.text  # not "Oh, interesting." nor "That's pretty cool."
+
+
+def test_a_name_that_only_modifies_another_noun_is_not_said_back(scripted_bot) -> None:
+    # "uk" only modifies "prime minister": the thing to refer to is not "Uk" ("I had never heard that about Uk").
+    from chirpy.state import ConversationState
+    from chirpy.understanding import understanding
+
+    ann = scripted_bot.annotate(ConversationState(conversation_id="modifier"),
+                                "yep libraries are pretty important especially to uk prime minister william gladstone "
+                                "he founded his own public library")
+    assert (understanding().entity(ann) or "").lower() not in ("uk", "the uk"), understanding().things(ann)
