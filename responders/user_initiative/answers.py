@@ -39,6 +39,8 @@ OWN_WORDS = 4  # the user said this many words besides their question: no need t
 _WHEN = re.compile(r"(?:\s+(?:back )?in (?:the )?(?:\d{4}|\d0s|\d{4}s|'\d0s))+$")
 
 
+# A wh-phrase just before a "do you": "what arts do you enjoy" is one question, not a lead-in to "do you enjoy".
+_WH_BEFORE = re.compile(r"\b(?:what|which|who|whom|whose|how|where|when|why)(?: [a-z0-9']+){0,3} $")
 # A word said twice in a row, as people stutter or type ("do you you read").
 _STUTTER = re.compile(r"\b([a-z']+)(?: \1\b)+")
 
@@ -218,7 +220,8 @@ class AnswersResponder(Responder):
         the acts do not always cut there, so (``inside``) each place a question to us starts is tried,
         earliest first."""
         sentence = _STUTTER.sub(r"\1", sentence)  # "do you you read ...": a word said twice, read once
-        starts = sorted({0, *(m.start() for p in self.starts for m in p.finditer(sentence))}) if inside else [0]
+        inner = {m.start() for p in self.starts for m in p.finditer(sentence)} if inside else set()
+        starts = sorted({0, *(i for i in inner if not _WH_BEFORE.search(sentence[:i]))})
         for start in starts:
             asked = self.leading.sub("", sentence[start:].lstrip())
             # "would you say you have a favorite team" asks "do you have a favorite team".

@@ -571,3 +571,10 @@ def test_a_statement_with_a_tag_is_agreed_with_not_answered_i_dont_know(chat, sa
     result = named(chat).say(said)
     assert result.response.responder == "answers" and result.response.meta["kind"] == "tag", result.text
     assert not DONT_KNOW.search(result.text)
+
+
+@pytest.mark.parametrize("said", ["What arts do you enjoy? Music? Poetry?", "which kinds of books do you read"])
+def test_a_wh_question_is_not_cut_at_its_do_you(scripted_bot, said):
+    # "what arts do you enjoy" asks which arts, not "do you enjoy": no "I'd say yes" / "Not myself".
+    reply = answers_to(scripted_bot, said, "I read that the band formed a long time ago.")
+    assert reply is None or reply.meta.get("kind") not in ("do_you_like", "do_you_do"), reply.text
