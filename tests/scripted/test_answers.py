@@ -260,13 +260,14 @@ def test_a_what_if_of_their_own_is_taken_up_not_answered_i_dont_know(chat):
     assert not DONT_KNOW.search(result.text)
 
 
-@pytest.mark.parametrize("question", [
-    "i don't know much about the teams does your family have a connection to spain",
-    "do you have kids",
+@pytest.mark.parametrize("question, word", [
+    ("i don't know much about the teams does your family have a connection to spain", "family"),
+    ("do you have kids", "family"),
+    ("it is said they fight but really does it not depend did your dog care at all about the cats", "pet"),
 ])
-def test_asked_about_a_family_the_bot_says_it_has_none(chat, question):
+def test_asked_about_a_family_or_pet_the_bot_says_it_has_none(chat, question, word):
     result = named(chat).say(question)
-    assert result.response.responder == "bot_facts" and "family" in result.text.lower(), result.text
+    assert result.response.responder == "bot_facts" and word in result.response.text.lower(), result.text
     assert not DONT_KNOW.search(result.text)
 
 
@@ -555,12 +556,6 @@ def test_real_phrasings_of_questions_to_the_bot_get_their_answer(chat, said, kin
     result = named(chat).say(said)
     assert result.response.responder == "answers" and result.response.meta["kind"] == kind, result.text
     assert not not_said.search(result.response.text), result.text
-
-
-def test_a_question_about_our_pet_gets_the_honest_no_pet(chat):
-    result = named(chat).say("it is said they fight but really does it not depend did your dog care at all about the cats")
-    assert result.response.responder == "bot_facts" and "pet" in result.response.text, result.text
-    assert not DONT_KNOW.search(result.text)
 
 
 @pytest.mark.parametrize("said", [
