@@ -39,6 +39,12 @@ OWN_WORDS = 4  # the user said this many words besides their question: no need t
 _WHEN = re.compile(r"(?:\s+(?:back )?in (?:the )?(?:\d{4}|\d0s|\d{4}s|'\d0s))+$")
 
 
+# A wh-phrase just before a "do you": "what arts do you enjoy" is one question, not a lead-in to "do you enjoy".
+_WH_BEFORE = re.compile(r"\b(?:what|which|who|whom|whose|how|where|when|why)(?: [a-z0-9']+){0,3} $")
+# A word said twice in a row, as people stutter or type ("do you you read").
+_STUTTER = re.compile(r"\b([a-z']+)(?: \1\b)+")
+
+
 def _phrases(words: list[str]) -> re.Pattern[str]:
     """One alternation of literal phrases, longest first (callers anchor it)."""
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
@@ -75,10 +81,17 @@ class AnswersResponder(Responder):
             self.own = [(re.compile(o["asked"]), str(o["say"]), bool(o.get("needs_name"))) for o in data["own_answers"]]
             self.asks_back = {k: parse_lines(v, f"{where} [asks_back] {k}") for k, v in data["asks_back"].items()}
             self.story = [re.compile(p) for p in data["story"]["patterns"]]
+            self.starts = [re.compile(p) for p in data["question_starts"]]
+            self.greeting = [re.compile(p) for p in data["greeting_asked"]]
+            self.greeting_replies = parse_lines(data["greeting_replies"], f"{where} greeting_replies")
+            self.reworded: dict[str, str] = dict(data["rewordings"])
+            self.rewordings = re.compile(rf"^(?:{_phrases(list(self.reworded)).pattern})\b")
         except KeyError as exc:
             raise ConfigError(f"{where}: missing {exc}") from None
         except re.error as exc:
             raise ConfigError(f"{where}: bad pattern: {exc}") from None
+        # A statement is read only for these: a question's intent (agree's "... huh") must not hide them.
+        self.statement_intents = [i for i in self.intents if i.meta.get("statement_ok")]
         self.extra = {i.id: {k: parse_lines(i.meta[k], f"{where} intent {i.id} {k}") for k in ("back", "lines_plain")
                              if k in i.meta} for i in self.intents}
 
@@ -90,10 +103,12 @@ class AnswersResponder(Responder):
         # Thinking aloud ("i wonder why they paint it pink") reads as a statement but wants an answer too.
         sentences = ann.reading.question_sentences if ann.is_question else [normalise(s.text) for s in ann.segments][-1:]
         for sentence in sentences:
-            found = match(self.intents, self.leading.sub("", sentence))
+            # "... what about you do you like him": they turn their own thing back to us (asks_back below).
+            found = self.read(sentence, self.intents if ann.is_question else self.statement_intents,
+                              inside=not ann.reading.asks_back)
             if found is not None and self._tells_a_fact(*found):
                 return None  # theirs to tell: the knowledge responder or the reaction takes it in
-            if found is not None and (ann.is_question or found[0].meta.get("statement_ok")):
+            if found is not None:
                 intent, matched = found
                 answer = self._answer(ctx, private, intent, matched)
                 # "do you know radiohead": the knowledge responder's fact about a thing it knows beats "a little!".
@@ -191,11 +206,31 @@ class AnswersResponder(Responder):
         return self._build(ctx, private, "asks_back", [line], needs_prompt=True)
 
     def _build(self, ctx: TurnContext, private: dict[str, Any], kind: str, parts: list[Line], *, needs_prompt: bool) -> Candidate:
+        told = normalise(ctx.annotations.text)
+        if kind != "asks_back" and any(p.search(told) for p in self.greeting):  # "hi how are you do you like ..."
+            parts = [choose(self.greeting_replies, "greeting", ctx, private), *parts]
         # The topic stays on: after the answer (or the user's reply to our turned-back question) it resumes.
         return build(parts, Priority.STRONG_CONTINUE, needs_prompt=needs_prompt, topic=ctx.state.current_topic,
                      entity=ctx.state.current_entity, state=private, meta={"kind": kind})
 
     # -- reading the question --------------------------------------------------------------------
+    def read(self, sentence: str, intents: list[Intent], inside: bool = True) -> tuple[Intent, re.Match[str]] | None:
+        """The intent a question sentence asks, read from where the question starts. Real users lead
+        into it ("this is off topic but have you used vr", "i love football too who is your team") and
+        the acts do not always cut there, so (``inside``) each place a question to us starts is tried,
+        earliest first."""
+        sentence = _STUTTER.sub(r"\1", sentence)  # "do you you read ...": a word said twice, read once
+        inner = {m.start() for p in self.starts for m in p.finditer(sentence)} if inside else set()
+        starts = sorted({0, *(i for i in inner if not _WH_BEFORE.search(sentence[:i]))})
+        for start in starts:
+            asked = self.leading.sub("", sentence[start:].lstrip())
+            # "would you say you have a favorite team" asks "do you have a favorite team".
+            asked = self.rewordings.sub(lambda m: self.reworded[m.group(0)], asked, count=1)
+            found = match(intents, asked)
+            if found is not None:
+                return found
+        return None
+
     def thing(self, raw: str) -> str:
         """What the question is about, said back: fillers dropped, "my" turned to "your"."""
         words = self.openers.sub("", self.shifts.split(normalise(raw), maxsplit=1)[0]).split()

@@ -7,9 +7,12 @@ it was on (the topic engine resumes) or opens a new one.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+from chirpy.content import normalise
+from chirpy.errors import ConfigError
 from chirpy.registry import responders
 from chirpy.responder import Priority, Responder, Returned, TurnContext
 from responders.topics.lines import Line, build, choose, parse_lines
@@ -26,6 +29,10 @@ class BotFactsResponder(Responder):
         super().__init__(config)
         path = self.config["content"] or CONTENT
         self.intents, data = load_intents(path, CONTENT.parent)
+        try:
+            self.steps_aside = {i.id: [re.compile(p) for p in i.meta.get("steps_aside", [])] for i in self.intents}
+        except re.error as exc:
+            raise ConfigError(f"{path}: bad steps_aside pattern: {exc}") from None
         self.unknown_name = parse_lines(data.get("my_name", {}).get("unknown", []), f"{path} [my_name] unknown")
 
     def respond(self, ctx: TurnContext) -> Returned:
@@ -36,6 +43,8 @@ class BotFactsResponder(Responder):
         if found is None:
             return None
         intent, matched = found
+        if any(p.search(normalise(ann.text)) for p in self.steps_aside[intent.id]):
+            return None  # another question in the turn is the one to answer (see the content file)
         fields = {k: v.strip() for k, v in matched.groupdict().items() if v}
         private = dict(ctx.private)
         if intent.id == "my_name":

@@ -260,13 +260,14 @@ def test_a_what_if_of_their_own_is_taken_up_not_answered_i_dont_know(chat):
     assert not DONT_KNOW.search(result.text)
 
 
-@pytest.mark.parametrize("question", [
-    "i don't know much about the teams does your family have a connection to spain",
-    "do you have kids",
+@pytest.mark.parametrize("question, word", [
+    ("i don't know much about the teams does your family have a connection to spain", "family"),
+    ("do you have kids", "family"),
+    ("it is said they fight but really does it not depend did your dog care at all about the cats", "pet"),
 ])
-def test_asked_about_a_family_the_bot_says_it_has_none(chat, question):
+def test_asked_about_a_family_or_pet_the_bot_says_it_has_none(chat, question, word):
     result = named(chat).say(question)
-    assert result.response.responder == "bot_facts" and "family" in result.text.lower(), result.text
+    assert result.response.responder == "bot_facts" and word in result.response.text.lower(), result.text
     assert not DONT_KNOW.search(result.text)
 
 
@@ -501,3 +502,74 @@ def test_the_user_asks_back_about_a_thing_of_their_own_not_our_question(chat):
     reply = chat.say("i do like bruno mars hes one of my favorite artists what about you do you like him")
     assert reply.response.meta.get("kind") == "asks_back", reply.text
     assert not any(word in reply.response.text.lower() for word in ("space", "science", "job", "chatting")), reply.text
+
+
+# -- questions inside long turns (issue 13): read where the question starts, asked the long way round --
+@pytest.mark.parametrize("said, kind, about", [
+    # Speech: the acts leave the lead-in on the question segment.
+    ("thats a good question this is off topic but have you used virtual reality", "have_you", "virtual reality"),
+    ("i love football too who is your team", "favorite", "packers"),
+    # Typed: a comma joins the lead-in to the question.
+    ("That would be terrible for the players. Speaking of entertainment, did you ever play the NES?", "have_you", "nes"),
+    ("A lot of dedication, I agree with you there, what do you think of the winners?", "what_do_you_think", "the winners"),
+])
+def test_a_question_after_a_lead_in_is_read_where_it_starts(chat, said, kind, about):
+    result = named(chat).say(said)
+    assert result.response.responder == "answers" and result.response.meta["kind"] == kind, result.text
+    assert about in result.response.text.lower() and not DONT_KNOW.search(result.text)
+
+
+@pytest.mark.parametrize("said", ["would you say you have a favorite team", "I like the Bears. Would you say you have a favorite team?"])
+def test_a_question_asked_the_long_way_round_gets_the_plain_questions_answer(chat, said):
+    result = named(chat).say(said)  # not "Maybe! I'd have to think it over"
+    assert result.response.meta.get("kind") == "favorite" and "Packers" in result.text, result.text
+
+
+@pytest.mark.parametrize("said, kind", [
+    ("i got bit by a neighbor's dog once have you ever been bitten", "happened_to_you"),
+    ("I like the NFC too. Will you be watching the Super Bowl?", "plans"),
+    ("good evening planning to watch any football this weekend", "plans"),
+])
+def test_what_needs_a_body_gets_the_bots_honest_no_not_maybe_or_on_my_list(chat, said, kind):
+    result = named(chat).say(said)
+    assert result.response.responder == "answers" and result.response.meta["kind"] == kind, result.text
+    assert "bot" in result.response.text.lower() or "no body" in result.response.text.lower(), result.text
+    assert not re.search(r"maybe|on my list|now i'm curious", result.response.text, re.IGNORECASE), result.text
+
+
+@pytest.mark.parametrize("said, about", [("hi how are you do you like toys", "toys"), ("Hi, how are you? Do you like radio?", "radio")])
+def test_a_greeting_before_a_question_does_not_swallow_the_question(chat, said, about):
+    result = chat.say(said)  # to "what's your name?"
+    assert result.response.responder == "answers" and about in result.response.text.lower(), result.text
+    assert re.search(r"thank|well|good|great", result.response.text, re.IGNORECASE)  # how we are, too
+    assert chat.say("hi how are you").response.responder == "bot_facts"  # a greeting alone is bot_facts'
+
+
+@pytest.mark.parametrize("said, kind, not_said", [
+    ("i mostly like rock what do you listen to", "listening", DONT_KNOW),
+    ("that's an interesting thought do you have anything specific in mind", "in_mind", re.compile("one of my own")),
+    ("do you you read the full terms when buying a product online", "do_you_do", DONT_KNOW),  # a stutter
+    ("you a sports fan i always wanted to be a quarterback", "do_you_like", DONT_KNOW),  # "are" dropped
+    ("i think he has a good point there do you wear hats by the way", "do_you_do", DONT_KNOW),
+])
+def test_real_phrasings_of_questions_to_the_bot_get_their_answer(chat, said, kind, not_said):
+    result = named(chat).say(said)
+    assert result.response.responder == "answers" and result.response.meta["kind"] == kind, result.text
+    assert not not_said.search(result.response.text), result.text
+
+
+@pytest.mark.parametrize("said", [
+    "thats great there is also only one left handed quarter back in the nfl weird huh",
+    "There is also only one left handed quarterback in the NFL, weird huh",
+])
+def test_a_statement_with_a_tag_is_agreed_with_not_answered_i_dont_know(chat, said):
+    result = named(chat).say(said)
+    assert result.response.responder == "answers" and result.response.meta["kind"] == "tag", result.text
+    assert not DONT_KNOW.search(result.text)
+
+
+@pytest.mark.parametrize("said", ["What arts do you enjoy? Music? Poetry?", "which kinds of books do you read"])
+def test_a_wh_question_is_not_cut_at_its_do_you(scripted_bot, said):
+    # "what arts do you enjoy" asks which arts, not "do you enjoy": no "I'd say yes" / "Not myself".
+    reply = answers_to(scripted_bot, said, "I read that the band formed a long time ago.")
+    assert reply is None or reply.meta.get("kind") not in ("do_you_like", "do_you_do"), reply.text

@@ -316,3 +316,16 @@ def test_not_believing_or_thinking_is_a_view() -> None:
 
     # "i don't believe the theory that there is only one electron": their view, not a fact to learn from
     assert understanding().is_opinion("even though i don't believe the theory that there is only one electron in the universe")
+
+
+@pytest.mark.parametrize("said, shares", [
+    ("yeah that sounds cool you know edgar allen poe wrote the oldest known example of a cyborg in fiction", True),
+    ("You know Edgar Allen Poe wrote the oldest known example of a cyborg in fiction?", True),
+    ("there was a guy that got knighted for his service to literature you know him", False),  # asked about a person
+    ("you know what i mean", False),
+    ("you know i think he was the best", False),  # "you know" as a filler before their view
+])
+def test_a_fact_told_as_you_know_is_shared_not_asked(said, shares) -> None:
+    from chirpy.understanding import understanding
+
+    assert understanding().shares_fact(said) is shares
