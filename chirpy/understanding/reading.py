@@ -177,9 +177,10 @@ class Understanding:
     def _only_modifies(name: str, ann: "Annotations") -> bool:
         """"uk" in "uk prime minister william gladstone": a name that only modifies another noun (the
         parse blanks it in ``about_text``) is not what they talk about ("I had never heard that about Uk")."""
-        if not ann.about_text:
+        head = (normalise(name).split() or [""])[-1]  # a name's own first words modify its last ("kellan moore")
+        if not ann.about_text or not head:
             return False
-        return re.search(rf"\b{re.escape(normalise(name))}\b", ann.about_text) is None
+        return re.search(rf"\b{re.escape(head)}\b", ann.about_text) is None
 
     def clean(self, phrase: str) -> str | None:
         words = re.findall(r"[\w'&.-]+", phrase.replace("’", "'"))
