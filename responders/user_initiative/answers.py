@@ -40,7 +40,8 @@ _WHEN = re.compile(r"(?:\s+(?:back )?in (?:the )?(?:\d{4}|\d0s|\d{4}s|'\d0s))+$"
 
 
 # A wh-phrase just before a "do you": "what arts do you enjoy" is one question, not a lead-in to "do you enjoy".
-_WH_BEFORE = re.compile(r"\b(?:what|which|who|whom|whose|how|where|when|why)(?: [a-z0-9']+){0,3} $")
+# ("what about horror films | do you watch them" is two: "what about" asks nothing of its own.)
+_WH_BEFORE = re.compile(r"\b(?:what|which|who|whom|whose|how|where|when|why)(?! about\b)(?: [a-z0-9']+){0,3} $")
 # A word said twice in a row, as people stutter or type ("do you you read").
 _STUTTER = re.compile(r"\b([a-z']+)(?: \1\b)+")
 

@@ -242,6 +242,14 @@ def test_did_you_hear_with_a_fact_after_it_is_their_fact_not_a_question(chat):
     assert asked.response.responder == "answers" and "paris" in asked.text.lower(), asked.text
 
 
+@pytest.mark.parametrize("question, about", [("What about birds, do you like birds?", "birds"),
+                                             ("what about horror films do you watch them", "them")])
+def test_what_about_x_then_a_question_answers_the_question_never_garbled(chat, question, about):
+    result = named(chat).say(question)
+    assert result.response.responder == "answers" and about in result.text.lower(), result.text
+    assert " do me " not in result.text and " do you " not in result.text.lower(), result.text
+
+
 def test_who_are_you_rooting_for_asks_our_pick_not_our_name(chat):
     result = named(chat).say("I am indifferent. I root for a good game and a good storyline. Who are you rooting for?")
     assert result.response.responder == "answers" and "underdog" in result.text, result.text
