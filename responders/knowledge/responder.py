@@ -240,9 +240,9 @@ class KnowledgeResponder(Responder):
             # thirty-two teams") would talk past it, and general facts lower user initiative (DESIGN.md,
             # finding 3): others take their point in, and the user keeps the floor. "did you know X ..."
             # offers X itself to talk about (not "did you know that in the 60s bowlers made more than nfl
-            # players"), and "i've watched X since i was a kid" has no point besides
-            # X: a fact about X is what those invite. (Exempting every first-person turn as well, tried on
-            # the tuning replay, brought back more recitals beside the point than facts that fit.)
+            # players"), and "i've watched X since i was a kid" has no point besides X: a fact about X is
+            # what those invite. (Exempting every first-person turn as well, tried on the tuning replay,
+            # brought back more recitals beside the point than facts that fit.)
             return None
         self._remember(private, entity, linked.span)
         slot = "share_more" if again else "share_passing" if passing else "share_first"
