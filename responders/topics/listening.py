@@ -6,6 +6,7 @@ them piles a scripted line on a user who is telling it something at length.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -55,12 +56,21 @@ def about(ann: Annotations, topic: str | None = None) -> str:
     modify another ("high school football" names no school). For ``topic``, also without the names of
     another topic's things said whole: "bruno mars" is a singer, and names no planet."""
     text = ann.about_text or normalise(ann.text)
-    for entity in ann.linked_entities:
-        if topic and entity.named_in_full and entity.topic and entity.topic != topic:
-            # A word may already be blanked as a modifier ("_____ mars"): match it either way.
-            words = [rf"(?:{re.escape(w)}|_+)" for w in normalise(entity.span).split()]
-            if words:
-                text = re.sub(rf"\b{' '.join(words)}\b", lambda m: "_" * len(m.group(0)), text)
+    if not topic:
+        return text
+    others = tuple(normalise(e.span) for e in ann.linked_entities
+                   if e.named_in_full and e.topic and e.topic != topic)
+    return _without_names(text, others) if others else text
+
+
+@functools.lru_cache(maxsize=256)
+def _without_names(text: str, names: tuple[str, ...]) -> str:
+    """``text`` with each of ``names`` blanked. Cached: every topic engine asks several times a turn."""
+    for name in names:
+        # A word may already be blanked as a modifier ("_____ mars"): match it either way.
+        words = [rf"(?:{re.escape(w)}|_+)" for w in name.split()]
+        if words:
+            text = re.sub(rf"\b{' '.join(words)}\b", lambda m: "_" * len(m.group(0)), text)
     return text
 
 

@@ -132,9 +132,8 @@ class AnswersResponder(Responder):
         words = (matched.groupdict().get("thing") or "").split()
         # Where the thing ends: at a verb, it is a fact; at "that movie" ("did you ever see brave that
         # movie was great") or another clause, still a question about the thing.
-        end = next((i for i, w in enumerate(words) if i and (w in self.stops or w in self.fact_verbs
-                                                              or self._points_back(words, i))), None)
-        return end is not None and words[end] in self.fact_verbs
+        end = self._thing_end(words, also=self.fact_verbs)
+        return end < len(words) and words[end] in self.fact_verbs
 
     @staticmethod
     def _deferring(ctx: TurnContext, answer: Candidate, topic_may_answer: bool) -> Candidate:
@@ -235,13 +234,18 @@ class AnswersResponder(Responder):
     def thing(self, raw: str) -> str:
         """What the question is about, said back: fillers dropped, "my" turned to "your"."""
         words = self.openers.sub("", self.shifts.split(normalise(raw), maxsplit=1)[0]).split()
-        stop = next((i for i, w in enumerate(words) if i and (w in self.stops or self._points_back(words, i))), len(words))
-        words = _WHEN.sub("", self.trailing.sub("", " ".join(words[:stop]))).split()
+        words = _WHEN.sub("", self.trailing.sub("", " ".join(words[:self._thing_end(words)]))).split()
         words = [self.swaps.get(w, w) for w in words]
         if len(words) > MAX_THING_WORDS or (words and (words[0] in self.dangling_openers or words[-1] in self.dangling_ends
                                                       or self._pronoun_clause(words))):
             return "that"
         return " ".join(words)
+
+    def _thing_end(self, words: list[str], also: frozenset[str] = frozenset()) -> int:
+        """Where the thing asked about ends: at a clause ("neil gaiman | he's good too"), at a word of
+        ``also``, or before a kind of thing pointing back at it ("brave | that movie")."""
+        return next((i for i, w in enumerate(words) if i and (w in self.stops or w in also or self._points_back(words, i))),
+                    len(words))
 
     def _points_back(self, words: list[str], i: int) -> bool:
         """"that movie" after the thing ("brave that movie was great"): where the thing ends."""

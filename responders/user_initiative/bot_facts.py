@@ -43,7 +43,8 @@ class BotFactsResponder(Responder):
         if found is None:
             return None
         intent, matched = found
-        if any(p.search(normalise(ann.text)) for p in self.steps_aside[intent.id]):
+        said = normalise(ann.text)
+        if any(p.search(said) for p in self.steps_aside[intent.id]):
             return None  # another question in the turn is the one to answer (see the content file)
         fields = {k: v.strip() for k, v in matched.groupdict().items() if v}
         private = dict(ctx.private)
