@@ -30,11 +30,17 @@ sys.path.insert(0, str(ROOT))
 
 from classifiers.offense.classifier import model_probabilities  # noqa: E402
 from classifiers.offense.dataset import read_convabuse_csv  # noqa: E402
-from classifiers.offense.evaluate import Figures, fold_summary  # noqa: E402
+from classifiers.offense.evaluate import Figures, draws_summary, fold_summary, unseen_verdicts  # noqa: E402
 from classifiers.offense.features import FeatureSpec  # noqa: E402
 from classifiers.offense.model import ABUSIVE  # noqa: E402
 from classifiers.offense.negatives import held_out, read_chat, training_negatives  # noqa: E402
-from classifiers.offense.train import Matrices, TrainConfig, cross_validate, prepare, train_model  # noqa: E402
+from classifiers.offense.train import (  # noqa: E402
+    Matrices,
+    TrainConfig,
+    cross_validate,
+    prepare,
+    train_model,
+)
 
 BASE = TrainConfig(min_type_rows=10**9)  # the shipped recipe, abusive head only
 VARIANTS: dict[str, dict] = {
@@ -59,6 +65,14 @@ VARIANTS: dict[str, dict] = {
     "c16": {"config": {"c": 16.0}},
     "c32": {"config": {"c": 32.0}},
     "cgrid": {"config": {"c_grid": (1.0, 4.0, 16.0)}},
+    "noext": {"spec": {"external": False}},
+    "ext_w0.5": {"spec": {"external_weight": 0.5}},
+    "ext_w2": {"spec": {"external_weight": 2.0}},
+    "seen": {"config": {"unseen_draws": 0}},
+    "bestf1": {"config": {"min_precision": None}},
+    "erules": {"spec": {"external_rules": True}},
+    "esilent": {"spec": {"external_silent": True}},
+    "notrust": {"config": {"rules_precision": 1.0, "rules_recall": 1.0}},
     "pos2": {"config": {"positive_weight": 2.0}},
     "pos4": {"config": {"positive_weight": 4.0}},
 }
@@ -72,7 +86,7 @@ def config_of(name: str, lexicon: bool) -> TrainConfig:
         v = VARIANTS[part]
         spec_changes.update(v.get("spec", {}))
         config_changes.update(v.get("config", {}))
-    spec = replace(FeatureSpec(), lexicon=lexicon, **spec_changes)
+    spec = replace(BASE.spec, lexicon=lexicon, **spec_changes)
     return replace(BASE, spec=spec, **config_changes)
 
 
@@ -96,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lexicon-only", action="store_true", help="skip the lexicon-free run")
     ap.add_argument("--chat-rate", action="store_true", help="also the never-trained chat false-alarm rate")
     ap.add_argument("--types", action="store_true", help="also pooled recall per ConvAbuse type")
+    ap.add_argument("--unseen-lexicon", type=int, default=0, metavar="N",
+                    help="also score each fold N times with the rules' evidence made as reliable as on unseen "
+                         "turns (as_if_unseen), mean ± sd over folds of the mean over draws")
     ap.add_argument("--list", action="store_true")
     args = ap.parse_args(argv)
     if args.list:
@@ -115,13 +132,21 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             m = Matrices.build(prepared, config)
             neg = Matrices.build(prepared_chat, config)
-            figs, chosen_c = [], []
+            figs, chosen_c, unseen_figs = [], [], []
             pooled: dict[str, list[bool]] = {}
             for fold in cross_validate(turns, config, m=m, negatives=neg):
                 test = [turns[k] for k in fold.test]
                 chosen_c.append(fold.model.info["c"])
                 said = verdicts(fold.model, test, [prepared[k] for k in fold.test])
-                figs.append(Figures.of([t.abusive for t in test], said))
+                gold = [t.abusive for t in test]
+                figs.append(Figures.of(gold, said))
+                if lexicon and args.unseen_lexicon:
+                    rng = np.random.default_rng(len(unseen_figs))
+                    draws = [Figures.of(gold, unseen_verdicts(fold.model, m.rows(fold.test), gold,
+                                                              [prepared[k] for k in fold.test], BASE.rules_precision,
+                                                              BASE.rules_recall, rng))
+                             for _ in range(args.unseen_lexicon)]
+                    unseen_figs.append(draws)
                 for t, v in zip(test, said):
                     for kind in t.source_types if t.abusive else ():
                         pooled.setdefault(kind, []).append(v)
@@ -133,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
                 flags = sum(verdicts(model, unseen, prepared_unseen))
                 line += f"  chat {flags}/{len(unseen)} ({flags / len(unseen):.2%})"
             print(f"{line}  ({time.perf_counter() - started:.0f} s)", flush=True)
+            if unseen_figs:
+                print(f"{'':<22}{'as unseen':<10}{draws_summary(unseen_figs)}", flush=True)
             if args.types:
                 print("    recall by ConvAbuse type: " + ", ".join(
                     f"{k} {sum(v) / len(v):.2f} ({len(v)})" for k, v in sorted(pooled.items())), flush=True)

@@ -120,3 +120,27 @@ def annotate_with_model(turns: Sequence[LabelledTurn], model, config: dict | Non
     with tempfile.TemporaryDirectory(prefix="chirpy-offense-") as tmp:
         save_model(model, Path(tmp))
         return annotate_turns(turns, {**(config or {}), "model": tmp})
+
+
+def draws_summary(per_fold: Sequence[Sequence[Figures]]) -> str:
+    """``fold_summary`` of figures drawn several times per fold: each fold's draws averaged first."""
+    cols = {name: [statistics.fmean(getattr(f, name) for f in draws) for draws in per_fold]
+            for name in ("precision", "recall", "f1")}
+    return "  ".join(f"{'F1' if k == 'f1' else k} {mean_sd(v)}" for k, v in cols.items())
+
+
+def unseen_verdicts(model, m, gold: Sequence[bool], prepared: Sequence, precision: float, recall: float,
+                    rng) -> list[bool]:
+    """The model's verdicts on rows ``m`` (a ``train.Matrices`` of ``prepared`` turns) whose rules' evidence
+    is made as reliable as on turns the lexicon was never tuned on (``train.as_if_unseen``): the
+    lexicon was tuned on ConvAbuse's own rows, so measured there with its evidence as it is, a model
+    that leans on it looks better than it will be on new turns."""
+    import numpy as np
+
+    from classifiers.offense.model import ABUSIVE
+    from classifiers.offense.train import as_if_unseen
+
+    rows = as_if_unseen(m, np.asarray(gold, dtype=bool), precision, recall, rng)
+    scores = 1.0 / (1.0 + np.exp(-np.clip(rows @ model.weights[:, 0] + model.bias[0], -40, 40)))
+    return [bool(s >= model.thresholds[ABUSIVE]) and bool(p.spelling) and (p.rules.is_offensive or not p.rules.self_harm)
+            for s, p in zip(scores, prepared)]
