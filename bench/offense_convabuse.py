@@ -12,7 +12,10 @@ bot runs (user text cleaned as the bot cleans it, the bot's previous line as con
 1. nested cross-validation on the splits merged: per outer fold a model is trained, its thresholds
    chosen by an inner cross-validation of that fold's training part, and it is written to a model
    file and loaded by the annotator; precision / recall / F1 as mean ± sd over folds, next to the
-   rules alone on the same folds, and per-type recall of the cross-validated verdicts;
+   rules alone on the same folds, the same models with the rules' evidence made as unreliable as on
+   unseen turns (``train.as_if_unseen``, random draws: an upper estimate for new turns) and a model
+   without lexicon features (nothing in it tuned on these rows), and per-type recall of the
+   cross-validated verdicts;
 2. per CSV: the shipped model and the rules alone (confusion counts, per-type recall); the shipped
    model was trained on train and valid, so its figures there are in-sample;
 3. the false-alarm rate on ordinary chat (every message of Topical-Chat valid_freq and valid_rare,
@@ -30,12 +33,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-
-import numpy as np
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -112,8 +115,8 @@ def cross_validated(turns: list[LabelledTurn], folds: int, chat: list[LabelledTu
                   for f in cross_validate(turns, plain, m=plain_m, negatives=plain_neg)]
     print(f"model       {fold_summary(model_figs)}  (optimistic: the lexicon was tuned on these rows)")
     print(f"rules only  {fold_summary(rule_figs)}  (in-sample: the rules were tuned on these rows)")
-    print(f"model, the rules' evidence as reliable as on unseen turns (P {config.rules_precision}, R "
-          f"{config.rules_recall}; mean of {UNSEEN_DRAWS} draws per fold)  {draws_summary(unseen_figs)}")
+    print(f"model, the rules' evidence as reliable as on unseen turns (P {config.rules_precision:.2f}, R "
+          f"{config.rules_recall:.2f}; mean of {UNSEEN_DRAWS} draws per fold)  {draws_summary(unseen_figs)}")
     print(f"model without lexicon features  {fold_summary(plain_figs)}  (nothing in it tuned on these rows)")
     print(f"per-type recall of the cross-validated verdicts ({time.perf_counter() - started:.0f} s):")
     print_types([t for t, _ in pooled], [r for _, r in pooled])

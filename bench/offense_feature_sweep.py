@@ -1,7 +1,7 @@
 """Compare offense feature variants by nested cross-validation on ConvAbuse, with and without the lexicon.
 
 Usage:  python bench/offense_feature_sweep.py [VARIANT ...] [--data DIR] [--benign DIR] [--no-lexicon-only | --lexicon-only]
-        [--list] [--chat-rate] [--types]
+        [--list] [--chat-rate] [--types] [--unseen-lexicon N]
 
 Each variant is a FeatureSpec / TrainConfig change from the shipped recipe (v0002: word 1-2-grams,
 char 2-5-grams inside words, lexicon features, 3,000 ordinary-chat negatives, C 1). For each, the
@@ -10,7 +10,9 @@ chosen by an inner 4-fold CV of each outer training part), but only the "abusive
 (the type heads do not change the verdict) and verdicts are computed from the model directly
 (``model_probabilities`` and the annotator's self-harm rule), not through the annotator: faster, and
 the same verdict up to the annotator's input cleaning. Prints P / R / F1 as mean ± sd over folds,
-lexicon-free (nothing tuned on these rows) and with the lexicon (optimistic). ``--chat-rate`` also
+lexicon-free (nothing tuned on these rows) and with the lexicon (optimistic); ``--unseen-lexicon N``
+also scores each with-lexicon fold N times with the rules' evidence made as unreliable as on unseen
+turns (``train.as_if_unseen``: an upper estimate, its errors are random). ``--chat-rate`` also
 trains each variant on all rows and prints its false-alarm rate on the never-trained Topical-Chat
 conversations. Confirm a winner with ``bench/offense_convabuse.py`` on a model trained by the CLI.
 """
@@ -34,13 +36,7 @@ from classifiers.offense.evaluate import Figures, draws_summary, fold_summary, u
 from classifiers.offense.features import FeatureSpec  # noqa: E402
 from classifiers.offense.model import ABUSIVE  # noqa: E402
 from classifiers.offense.negatives import held_out, read_chat, training_negatives  # noqa: E402
-from classifiers.offense.train import (  # noqa: E402
-    Matrices,
-    TrainConfig,
-    cross_validate,
-    prepare,
-    train_model,
-)
+from classifiers.offense.train import Matrices, TrainConfig, cross_validate, prepare, train_model  # noqa: E402
 
 BASE = TrainConfig(min_type_rows=10**9)  # the shipped recipe, abusive head only
 VARIANTS: dict[str, dict] = {
@@ -65,13 +61,6 @@ VARIANTS: dict[str, dict] = {
     "c16": {"config": {"c": 16.0}},
     "c32": {"config": {"c": 32.0}},
     "cgrid": {"config": {"c_grid": (1.0, 4.0, 16.0)}},
-    "noext": {"spec": {"external": False}},
-    "ext_w0.5": {"spec": {"external_weight": 0.5}},
-    "ext_w2": {"spec": {"external_weight": 2.0}},
-    "seen": {"config": {"unseen_draws": 0}},
-    "bestf1": {"config": {"min_precision": None}},
-    "erules": {"spec": {"external_rules": True}},
-    "esilent": {"spec": {"external_silent": True}},
     "notrust": {"config": {"rules_precision": 1.0, "rules_recall": 1.0}},
     "pos2": {"config": {"positive_weight": 2.0}},
     "pos4": {"config": {"positive_weight": 4.0}},
@@ -86,7 +75,7 @@ def config_of(name: str, lexicon: bool) -> TrainConfig:
         v = VARIANTS[part]
         spec_changes.update(v.get("spec", {}))
         config_changes.update(v.get("config", {}))
-    spec = replace(BASE.spec, lexicon=lexicon, **spec_changes)
+    spec = replace(FeatureSpec(), lexicon=lexicon, **spec_changes)
     return replace(BASE, spec=spec, **config_changes)
 
 

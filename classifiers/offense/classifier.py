@@ -15,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from classifiers.offense.checkpoint import SHIPPED_MODEL_DIR, load_model
-from classifiers.offense.external import profanity_scorer
 from classifiers.offense.features import featurize
 from classifiers.offense.model import ABUSIVE, OffenseModel
 from classifiers.offense.normalize import DATA_DIR, variants
@@ -41,10 +40,6 @@ class OffenseClassifier:
             self.model = None
         else:
             self.model = _model_at(str(model or SHIPPED_MODEL_DIR))
-        if self.model is not None and self.model.spec.external:
-            # Read the second opinion now: a missing package is one clear line when the bot is built,
-            # and its second of loading is not charged to the first turn's deadline.
-            profanity_scorer()
 
     @property
     def uses_context(self) -> bool:

@@ -18,12 +18,6 @@ import click
 @click.option("--context/--no-context", default=None,
               help="Let the model read the bot's previous line (default: off, as the shipped model: on "
                    "ConvAbuse it changed no cross-validated figure).")
-@click.option("--external/--no-external", default=True, show_default=True,
-              help="Read alt-profanity-check's score as features (a model trained on other people's toxic "
-                   "comments: it generalises to abuse worded unlike your data).")
-@click.option("--min-precision", default=None, type=click.FloatRange(0.0, 1.0),
-              help="Operating point: the threshold with the most recall at this precision (default: the shipped "
-                   "model's, 0.85; 0: the best F1).")
 @click.option("--bot-name", "bot_names", multiple=True, metavar="NAME",
               help="A name users insult the bot by (repeatable), as [offense] bot_names.")
 @click.option("--negatives", "negatives", default=None, type=click.Path(),
@@ -33,8 +27,8 @@ import click
               help="At most this many ordinary-chat turns are added.")
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--dry-run", is_flag=True, help="Cross-validate and print figures, but save nothing.")
-def train_offense(data: str, out: str, folds: int, c: float | None, context: bool | None, external: bool,
-                  min_precision: float | None, bot_names: tuple[str, ...], negatives: str | None, negatives_max: int,
+def train_offense(data: str, out: str, folds: int, c: float | None, context: bool | None,
+                  bot_names: tuple[str, ...], negatives: str | None, negatives_max: int,
                   seed: int, dry_run: bool) -> None:
     """Cross-validate on DATA next to the shipped model (same folds), then train on all of it and save."""
     from dataclasses import replace
@@ -46,6 +40,7 @@ def train_offense(data: str, out: str, folds: int, c: float | None, context: boo
     from classifiers.offense.classifier import RULES_ONLY
     from classifiers.offense.dataset import read_labelled
     from classifiers.offense.errors import OffenseDataError, OffenseModelError
+    from classifiers.offense.features import FeatureSpec
     from classifiers.offense.evaluate import annotate_turns, annotate_with_model, figures_of, mean_sd
     from classifiers.offense.negatives import read_chat, training_negatives
     from classifiers.offense.rules import lexicon_for
@@ -58,10 +53,8 @@ def train_offense(data: str, out: str, folds: int, c: float | None, context: boo
     if min(abusive, len(turns) - abusive) < folds:
         raise OffenseDataError(f"{data}: {abusive} abusive and {len(turns) - abusive} other turns; "
                                f"each class needs at least {folds} (one per fold)")
-    spec = replace(TrainConfig().spec, external=external)
-    spec = spec if context is None else replace(spec, context=context)
-    config = TrainConfig(spec=spec, c=TrainConfig.c if c is None else c, folds=folds, seed=seed,
-                         min_precision=TrainConfig.min_precision if min_precision is None else min_precision or None)
+    spec = FeatureSpec() if context is None else replace(FeatureSpec(), context=context)
+    config = TrainConfig(spec=spec, c=TrainConfig.c if c is None else c, folds=folds, seed=seed)
     try:
         load_model()
         compare = {"shipped model": {}}

@@ -55,10 +55,6 @@ class FeatureSpec:
     cross_weight: float = 1.0
     skeleton: bool = False  # each word's consonant skeleton ("stoopid", "stupd" -> "stpd"): misspellings
     char_span: bool = False  # character n-grams across word boundaries ("u suc"), not only inside words
-    external: bool = False  # alt-profanity-check's probability (external.py), by level and crossed with the target
-    external_weight: float = 1.0
-    external_rules: bool = False  # the score's levels also crossed with what the rules saw (with the lexicon only)
-    external_silent: bool = False  # the score only where the rules matched nothing (they speak first)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -97,26 +93,6 @@ def lexicon_features(result: OffenseResult, target: str) -> list[str]:
     elif result.mild:
         feats.add("L:mild_only")
     return sorted(feats | {f"{f}|{target}" for f in feats})
-
-
-_EXTERNAL_LEVELS = (0.1, 0.3, 0.5, 0.7, 0.9)
-
-
-def external_features(words: list[str], target: str, rules: OffenseResult | None = None) -> list[str]:
-    """The second opinion (``external.py``) on the turn's words (stretched letters squeezed: the
-    package only knows dictionary spellings) as "at least this likely" levels, each also crossed with
-    the target and, when given, with what the rules saw. Cumulative levels let a linear model learn any
-    rising trust in the score; the crosses let it trust profanity aimed at "you" more than profanity
-    aimed at no one, and the score less where the rules found only an innocent phrase ("hell yeah")."""
-    from classifiers.offense.external import profanity_probability
-
-    p = profanity_probability(" ".join(words))
-    feats = [f"e>={edge}" for edge in _EXTERNAL_LEVELS if p >= edge]
-    crossed = [f"{f}|{target}" for f in feats]
-    if rules is not None:
-        seen = "hit" if rules.is_offensive else "mild" if rules.mild else "match" if rules.matches else "none"
-        crossed += [f"{f}|r:{seen}" for f in feats]
-    return feats + crossed
 
 
 def featurize(spec: FeatureSpec, normalised: str, lexicon: OffenseResult | None, context: str | None) -> tuple[
@@ -172,14 +148,6 @@ def featurize(spec: FeatureSpec, normalised: str, lexicon: OffenseResult | None,
 
     if spec.lexicon and lexicon is not None:
         group(lexicon_features(lexicon, target), spec.lexicon_weight)
-
-    silent = not spec.lexicon or lexicon is None or not (lexicon.matches or lexicon.mild)
-    if spec.external and spec.external_weight > 0 and (silent or not spec.external_silent):
-        # Not scaled to unit length like the groups above: each level must weigh the same at every score.
-        rules = lexicon if spec.lexicon and spec.external_rules else None
-        for f in external_features(words, target, rules):
-            idx.append(_hash(f, mask))
-            val.append(spec.external_weight)
 
     if spec.context and context:
         from classifiers.offense.normalize import clean

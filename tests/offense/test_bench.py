@@ -76,3 +76,16 @@ def test_script_prints_figures_on_any_csv_and_fails_cleanly_without_data(tmp_pat
     assert bench.main([str(tmp_path), "--splits", "train", "--csv", str(held_out), "--benign", "", "--no-cv"]) == 0
     assert "held_out.csv: 1 rows, 1 abusive" in capsys.readouterr().out
     assert bench.main([str(tmp_path / "missing")]) == 2
+
+
+def test_encoder_script_says_in_one_line_what_is_missing(tmp_path: Path, capsys) -> None:
+    spec = importlib.util.spec_from_file_location("offense_encoder_finetune",
+                                                  ROOT / "bench" / "offense_encoder_finetune.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)  # type: ignore[union-attr]
+    assert bench.main(["--model", str(tmp_path / "no-encoder"), "--data", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == f"error: not found: {tmp_path / 'no-encoder'}"
+    (tmp_path / "enc").mkdir()
+    assert bench.main(["--model", str(tmp_path / "enc"), "--data", str(tmp_path / "none")]) == 2
+    assert capsys.readouterr().err.strip() == f"error: not found: {tmp_path / 'none' / 'train.csv'}"

@@ -178,3 +178,25 @@ def test_c_is_chosen_from_the_grid_by_the_inner_cross_validation(tmp_path: Path)
     model = train_model(turns, TrainConfig(folds=2, inner_folds=2, c_grid=(0.5, 2.0)))
     assert model.info["c"] in (0.5, 2.0) and model.info["c_grid"] == [0.5, 2.0]
     assert OffenseClassifier(model=model).classify("you zorblat").is_offensive
+
+
+def test_rules_evidence_can_be_made_as_unreliable_as_on_unseen_turns() -> None:
+    """The benchmarks' "as unseen" estimate: the rules' hits keep exactly the asked precision and recall,
+    and nothing but the rules' evidence moves."""
+    import numpy as np
+    from scipy.sparse import csr_matrix, hstack
+
+    from classifiers.offense.train import Matrices, as_if_unseen
+
+    n = 200
+    gold = np.arange(n) < 100  # rows 0-99 abusive
+    hit = (np.arange(n) < 90) | ((np.arange(n) >= 100) & (np.arange(n) < 105))  # R 0.90, P 90/95
+    plain = csr_matrix(np.eye(n))  # each row its own n-gram
+    evidence = csr_matrix(hit.astype(float).reshape(-1, 1))  # one lexicon column
+    m = Matrices(full=hstack([plain, evidence], format="csr"), plain=hstack([plain, csr_matrix((n, 1))], format="csr"),
+                 rules_hit=hit)
+    rows = as_if_unseen(m, gold, precision=0.75, recall=0.78, rng=np.random.default_rng(0))
+    said = rows[:, n].toarray().ravel() > 0
+    assert int(np.sum(said & gold)) == 78  # recall 0.78 of the 100 abusive rows
+    assert int(np.sum(said & ~gold)) == 26  # 78 true hits at precision 0.75: 26 false ones
+    assert (rows[:, :n] != m.plain[:, :n]).nnz == 0  # the n-grams are untouched
