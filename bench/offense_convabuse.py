@@ -13,7 +13,8 @@ bot runs (user text cleaned as the bot cleans it, the bot's previous line as con
    chosen by an inner cross-validation of that fold's training part, and it is written to a model
    file and loaded by the annotator; precision / recall / F1 as mean ± sd over folds, next to the
    rules alone on the same folds, the same models with the rules' evidence made as unreliable as on
-   unseen turns (``train.as_if_unseen``, random draws: an upper estimate for new turns) and a model
+   unseen turns (``train.as_if_unseen``, random draws, scored from the feature rows rather than
+   through the annotator: an upper estimate for new turns) and a model
    without lexicon features (nothing in it tuned on these rows), and per-type recall of the
    cross-validated verdicts;
 2. per CSV: the shipped model and the rules alone (confusion counts, per-type recall); the shipped
