@@ -130,17 +130,18 @@ def draws_summary(per_fold: Sequence[Sequence[Figures]]) -> str:
 
 
 def unseen_verdicts(model, m, gold: Sequence[bool], prepared: Sequence, precision: float, recall: float,
-                    rng) -> list[bool]:
+                    rng, hard: Sequence[bool] | None = None) -> list[bool]:
     """The model's verdicts on rows ``m`` (a ``train.Matrices`` of ``prepared`` turns) whose rules' evidence
     is made as reliable as on turns the lexicon was never tuned on (``train.as_if_unseen``): the
     lexicon was tuned on ConvAbuse's own rows, so measured there with its evidence as it is, a model
-    that leans on it looks better than it will be on new turns."""
+    that leans on it looks better than it will be on new turns. ``hard``: rows whose hits go first."""
     import numpy as np
 
     from classifiers.offense.model import ABUSIVE
     from classifiers.offense.train import as_if_unseen
 
-    rows = as_if_unseen(m, np.asarray(gold, dtype=bool), precision, recall, rng)
+    rows = as_if_unseen(m, np.asarray(gold, dtype=bool), precision, recall, rng,
+                        None if hard is None else np.asarray(hard, dtype=bool))
     scores = 1.0 / (1.0 + np.exp(-np.clip(rows @ model.weights[:, 0] + model.bias[0], -40, 40)))
     return [bool(s >= model.thresholds[ABUSIVE]) and bool(p.spelling) and (p.rules.is_offensive or not p.rules.self_harm)
             for s, p in zip(scores, prepared)]

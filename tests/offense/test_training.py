@@ -200,3 +200,9 @@ def test_rules_evidence_can_be_made_as_unreliable_as_on_unseen_turns() -> None:
     assert int(np.sum(said & gold)) == 78  # recall 0.78 of the 100 abusive rows
     assert int(np.sum(said & ~gold)) == 26  # 78 true hits at precision 0.75: 26 false ones
     assert (rows[:, :n] != m.plain[:, :n]).nnz == 0  # the n-grams are untouched
+
+    # Told which hits are hard (here rows 50-89), the misses come from them first.
+    hard = (np.arange(n) >= 50) & (np.arange(n) < 90)
+    rows = as_if_unseen(m, gold, precision=0.75, recall=0.78, rng=np.random.default_rng(0), hard=hard)
+    said = rows[:, n].toarray().ravel() > 0
+    assert int(np.sum(said & gold)) == 78 and said[:50].all() and int(np.sum(said[50:90])) == 28
