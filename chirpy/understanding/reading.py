@@ -175,12 +175,9 @@ class Understanding:
 
     @staticmethod
     def _only_modifies(name: str, ann: "Annotations") -> bool:
-        """"uk" in "uk prime minister william gladstone": a name that only modifies another noun (the
-        parse blanks it in ``about_text``) is not what they talk about ("I had never heard that about Uk")."""
-        head = (normalise(name).split() or [""])[-1]  # a name's own first words modify its last ("kellan moore")
-        if not ann.about_text or not head:
-            return False
-        return re.search(rf"\b{re.escape(head)}\b", ann.about_text) is None
+        """"uk" in "uk prime minister william gladstone" is not what they talk about ("I had never heard
+        that about Uk")."""
+        return bool(ann.about_text) and only_modifies(name, ann.about_text)
 
     def clean(self, phrase: str) -> str | None:
         words = re.findall(r"[\w'&.-]+", phrase.replace("’", "'"))
@@ -401,3 +398,11 @@ def understanding(path: Path = CONTENT) -> Understanding:
 
 def words(text: str) -> int:
     return len(normalise(text).split())
+
+
+def only_modifies(name: str, about_text: str) -> bool:
+    """Does ``name`` only modify another noun ("nfl" in "nfl players")? The parse blanks such modifiers
+    in ``about_text`` (``Annotations.about_text``). A name's last word is what counts: its own first
+    words modify it ("kellan moore", "eiffel tower")."""
+    head = (normalise(name).split() or [""])[-1]
+    return bool(head) and re.search(rf"\b{re.escape(head)}\b", about_text) is None

@@ -36,6 +36,7 @@ from chirpy.registry import responders
 from chirpy.responder import Candidate, Handoff, Priority, Responder, Returned, TurnContext
 from chirpy.text import is_acronym_of, normalise_for_comparison
 from chirpy.understanding import understanding
+from chirpy.understanding.reading import only_modifies
 from knowledge.entry import StoredEntity
 from knowledge.service import Knowledge
 from responders.knowledge.questions import FactualQuestion, QuestionReader, best_answer, content_stems, stem
@@ -415,10 +416,8 @@ class KnowledgeResponder(Responder):
 
     @staticmethod
     def _in_front_of_a_noun_only(ann: Annotations, linked: LinkedEntity) -> bool:
-        """"nfl" in "nfl players": the name only modifies what they talk about. (Its last word is
-        what counts: the parse hangs "eiffel" on "tower" inside the name itself.)"""
-        head = (normalise(linked.span).split() or [""])[-1]
-        return not re.search(rf"\b{re.escape(head)}\b", about(ann))
+        """"nfl" in "nfl players": the name only modifies what they talk about."""
+        return only_modifies(linked.span, about(ann))
 
     @staticmethod
     def _after_another_noun(ann: Annotations, linked: LinkedEntity) -> bool:
